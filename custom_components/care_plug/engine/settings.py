@@ -1,0 +1,207 @@
+"""A household's settings, read and checked from its options dict (DESIGN section 9)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Role
+
+# Options keys that list a role's entities (contract).
+ROLE_KEYS: dict[Role, str] = {
+    Role.POWER: "power_sources",
+    Role.BACKGROUND_POWER: "background_power_sources",
+    Role.LIGHT: "light_sources",
+    Role.PRESENCE: "presence_sources",
+    Role.OTHER: "other_sources",
+}
+ACTIVITY_ROLES = frozenset({Role.POWER, Role.LIGHT, Role.PRESENCE, Role.OTHER})
+
+MINUTE = 60.0
+HOUR = 3600.0
+DAY = 86400.0
+MIN_THRESHOLD = MINUTE
+MAX_THRESHOLD = 14 * DAY
+
+RISK_GROUPS = ("high_risk", "at_risk", "general", "custom")
+DEFAULT_RISK_GROUP = "at_risk"
+# (attention, warning, critical) in hours. `critical` is the municipal smart-plug
+# threshold for the group (24 / 36 / 50 h). `attention` at 12 h sits beyond a long night
+# plus a slow morning, so a normal night never prompts anyone; `warning` lies between
+# attention and critical so a family has hours to act before the office is told.
+PRESETS: dict[str, tuple[float, float, float]] = {
+    "high_risk": (12.0, 18.0, 24.0),
+    "at_risk": (12.0, 24.0, 36.0),
+    "general": (12.0, 30.0, 50.0),
+}
+THRESHOLD_KEYS = ("attention_after", "warning_after", "critical_after")
+
+
+class SettingsError(ValueError):
+    """Options that cannot describe a household; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Signal thresholds (seconds, watts, lux), each an options key of the same name.
+
+    Defaults are chosen on real recordings; docs/tuning.md shows how.
+    """
+
+    power_standby_w: float = 5.0
+    power_step_w: float = 30.0
+    power_step_ratio: float = 0.5
+    power_glitch_seconds: float = 120.0
+    power_max_w: float = 10_000.0
+    light_step_lx: float = 10.0
+    light_step_ratio: float = 1.0
+    light_dark_lx: float = 30.0
+    light_max_gap_seconds: float = 1800.0
+    light_sun_elevation: float = 0.0
+    light_max_lx: float = 200_000.0
+    stale_after_seconds: float = 6 * HOUR
+    monitoring_lost_after_seconds: float = 15 * MINUTE
+    reminder_interval_seconds: float = 30 * MINUTE
+
+
+# Options keys of the tuning values given as HA duration dicts, and the field they fill.
+DURATION_TUNING = {
+    "power_glitch_window": "power_glitch_seconds",
+    "light_max_gap": "light_max_gap_seconds",
+    "stale_after": "stale_after_seconds",
+    "monitoring_lost_after": "monitoring_lost_after_seconds",
+    "reminder_interval": "reminder_interval_seconds",
+}
+NUMBER_TUNING = (
+    "power_standby_w",
+    "power_step_w",
+    "power_step_ratio",
+    "light_step_lx",
+    "light_step_ratio",
+    "light_dark_lx",
+    "light_sun_elevation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdSettings:
+    """Everything the engine needs to know about one household."""
+
+    sources: dict[str, Role]
+    attention_after: float
+    warning_after: float
+    critical_after: float
+    risk_group: str = DEFAULT_RISK_GROUP
+    tuning: Tuning = field(default_factory=Tuning)
+
+    @property
+    def thresholds(self) -> tuple[float, float, float]:
+        """Seconds of inactivity to attention, warning and critical."""
+        return (self.attention_after, self.warning_after, self.critical_after)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> HouseholdSettings:
+        """Read and check an options dict; SettingsError says what is wrong."""
+        if not isinstance(options, Mapping):
+            raise SettingsError("options must be a JSON object")
+        sources = _read_sources(options)
+        risk_group = options.get("risk_group", DEFAULT_RISK_GROUP)
+        if risk_group not in RISK_GROUPS:
+            raise SettingsError(f"risk_group must be one of {', '.join(RISK_GROUPS)}")
+        preset = PRESETS.get(risk_group, PRESETS[DEFAULT_RISK_GROUP])
+        thresholds: list[float] = []
+        for key, hours in zip(THRESHOLD_KEYS, preset, strict=True):
+            value = options.get(key)
+            thresholds.append(hours * HOUR if value is None else parse_duration(value, key))
+        check_thresholds(*thresholds)
+        return cls(
+            sources=sources,
+            attention_after=thresholds[0],
+            warning_after=thresholds[1],
+            critical_after=thresholds[2],
+            risk_group=risk_group,
+            tuning=_read_tuning(options),
+        )
+
+
+def check_thresholds(attention: float, warning: float, critical: float) -> None:
+    """Thresholds must rise strictly and lie between 1 minute and 14 days."""
+    for key, value in zip(THRESHOLD_KEYS, (attention, warning, critical), strict=True):
+        if not MIN_THRESHOLD <= value <= MAX_THRESHOLD:
+            raise SettingsError(f"{key} must be between 1 minute and 14 days")
+    if not attention < warning < critical:
+        raise SettingsError("attention_after < warning_after < critical_after is required")
+
+
+def parse_duration(value: Any, key: str) -> float:
+    """Seconds from an HA duration dict (`{"hours": 12}`), a number of seconds or "HH:MM:SS"."""
+    seconds: float
+    if isinstance(value, bool):
+        raise SettingsError(f"{key} must be a duration")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, Mapping):
+        units = {"days": DAY, "hours": HOUR, "minutes": MINUTE, "seconds": 1.0}
+        units["milliseconds"] = 0.001
+        unknown = set(value) - set(units)
+        if unknown or not value:
+            raise SettingsError(f"{key} must be a duration like {{'hours': 12}}")
+        seconds = 0.0
+        for unit, amount in value.items():
+            if isinstance(amount, bool) or not isinstance(amount, int | float):
+                raise SettingsError(f"{key}.{unit} must be a number")
+            seconds += float(amount) * units[unit]
+    elif isinstance(value, str):
+        parts = value.split(":")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            raise SettingsError(f"{key} must be a duration like '12:00:00'") from None
+        if not 1 <= len(numbers) <= 3:
+            raise SettingsError(f"{key} must be a duration like '12:00:00'")
+        seconds = 0.0
+        for number in numbers:
+            seconds = seconds * 60.0 + number
+    else:
+        raise SettingsError(f"{key} must be a duration")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise SettingsError(f"{key} must be a non-negative duration")
+    return seconds
+
+
+def _read_sources(options: Mapping[str, Any]) -> dict[str, Role]:
+    sources: dict[str, Role] = {}
+    for role, key in ROLE_KEYS.items():
+        entities = options.get(key, [])
+        if isinstance(entities, str) or not isinstance(entities, list | tuple):
+            raise SettingsError(f"{key} must be a list of entity ids")
+        for entity_id in entities:
+            if not isinstance(entity_id, str) or "." not in entity_id:
+                raise SettingsError(f"{key} holds {entity_id!r}, which is not an entity id")
+            if entity_id in sources:
+                raise SettingsError(f"{entity_id} is listed in two roles")
+            sources[entity_id] = role
+    if not any(role in ACTIVITY_ROLES for role in sources.values()):
+        raise SettingsError(
+            "no activity source: name at least one entity in power_sources, light_sources, "
+            "presence_sources or other_sources"
+        )
+    return sources
+
+
+def _read_tuning(options: Mapping[str, Any]) -> Tuning:
+    values: dict[str, float] = {}
+    for key in NUMBER_TUNING:
+        if key in options:
+            value = options[key]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SettingsError(f"{key} must be a number")
+            if not math.isfinite(value) or (key != "light_sun_elevation" and value < 0):
+                raise SettingsError(f"{key} must be a non-negative number")
+            values[key] = float(value)
+    for key, name in DURATION_TUNING.items():
+        if key in options:
+            values[name] = parse_duration(options[key], key)
+    return Tuning(**values)

@@ -1,0 +1,1 @@
+"""Engine tests: plain pytest, no Home Assistant."""
