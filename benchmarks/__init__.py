@@ -1,0 +1,1 @@
+"""Performance scripts that print their figures; run each with `python -m benchmarks.NAME`."""

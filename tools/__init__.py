@@ -1,0 +1,1 @@
+"""Development tools: data analysis and sample generation (not shipped to users)."""
