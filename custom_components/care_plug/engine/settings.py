@@ -131,8 +131,10 @@ def check_thresholds(attention: float, warning: float, critical: float) -> None:
     for key, value in zip(THRESHOLD_KEYS, (attention, warning, critical), strict=True):
         if not MIN_THRESHOLD <= value <= MAX_THRESHOLD:
             raise SettingsError(f"{key} must be between 1 minute and 14 days")
-    if not attention < warning < critical:
-        raise SettingsError("attention_after < warning_after < critical_after is required")
+    if not attention < warning:
+        raise SettingsError("warning_after must be longer than attention_after")
+    if not warning < critical:
+        raise SettingsError("critical_after must be longer than warning_after")
 
 
 def parse_duration(value: Any, key: str) -> float:
@@ -141,7 +143,7 @@ def parse_duration(value: Any, key: str) -> float:
     if isinstance(value, bool):
         raise SettingsError(f"{key} must be a duration")
     if isinstance(value, int | float):
-        seconds = float(value)
+        seconds = _as_float(value, key)
     elif isinstance(value, Mapping):
         units = {"days": DAY, "hours": HOUR, "minutes": MINUTE, "seconds": 1.0}
         units["milliseconds"] = 0.001
@@ -152,15 +154,17 @@ def parse_duration(value: Any, key: str) -> float:
         for unit, amount in value.items():
             if isinstance(amount, bool) or not isinstance(amount, int | float):
                 raise SettingsError(f"{key}.{unit} must be a number")
-            seconds += float(amount) * units[unit]
+            seconds += _as_float(amount, f"{key}.{unit}") * units[unit]
     elif isinstance(value, str):
         parts = value.split(":")
         try:
             numbers = [float(p) for p in parts]
         except ValueError:
             raise SettingsError(f"{key} must be a duration like '12:00:00'") from None
-        if not 1 <= len(numbers) <= 3:
+        if not 1 <= len(numbers) <= 3 or any(number < 0 for number in numbers):
             raise SettingsError(f"{key} must be a duration like '12:00:00'")
+        if len(numbers) == 2:
+            numbers.append(0.0)  # "HH:MM", as Home Assistant reads it
         seconds = 0.0
         for number in numbers:
             seconds = seconds * 60.0 + number
@@ -169,6 +173,13 @@ def parse_duration(value: Any, key: str) -> float:
     if not math.isfinite(seconds) or seconds < 0:
         raise SettingsError(f"{key} must be a non-negative duration")
     return seconds
+
+
+def _as_float(value: float, key: str) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise SettingsError(f"{key} is out of range") from None
 
 
 def _read_sources(options: Mapping[str, Any]) -> dict[str, Role]:
@@ -198,9 +209,10 @@ def _read_tuning(options: Mapping[str, Any]) -> Tuning:
             value = options[key]
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise SettingsError(f"{key} must be a number")
-            if not math.isfinite(value) or (key != "light_sun_elevation" and value < 0):
+            number = _as_float(value, key)
+            if not math.isfinite(number) or (key != "light_sun_elevation" and number < 0):
                 raise SettingsError(f"{key} must be a non-negative number")
-            values[key] = float(value)
+            values[key] = number
     for key, name in DURATION_TUNING.items():
         if key in options:
             values[name] = parse_duration(options[key], key)
