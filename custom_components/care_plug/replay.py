@@ -10,6 +10,7 @@ activity) on standard output. Runs without Home Assistant; see docs/replay.md.
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import math
 import os
@@ -179,23 +180,35 @@ def replay(
 
     Returns the household, or None when the history holds no reading of its sources.
     """
-    write = out.write
     dumps = json.dumps
+    # An activity can be confirmed after a hold (a drop to standby waits out the plug-glitch
+    # window), after outputs with later times; lines wait that long so they leave in time order.
+    hold = settings.tuning.power_glitch_seconds
+    waiting: list[tuple[float, int, str]] = []
+    serial = 0
 
     def emit(outputs: Sequence[CareEvent | Activity]) -> None:
+        nonlocal serial
         for item in outputs:
             if isinstance(item, Activity):
-                if activity:
-                    line = {"time": iso(item.time), "entity_id": item.entity_id}
-                    write(dumps({**line, "kind": "activity"}) + "\n")
+                if not activity:
+                    continue
+                line = {"time": iso(item.time), "entity_id": item.entity_id, "kind": "activity"}
             elif item.type in _TRANSITIONS:
-                transition = {
+                line = {
                     "time": iso(item.time),
                     "level": item.level.key,
                     "previous_level": item.previous_level.key,
                     "reason": item.reason.value,
                 }
-                write(dumps(transition) + "\n")
+            else:
+                continue
+            serial += 1
+            heapq.heappush(waiting, (item.time.timestamp(), serial, dumps(line) + "\n"))
+
+    def flush(before: float) -> None:
+        while waiting and waiting[0][0] < before:
+            out.write(heapq.heappop(waiting)[2])
 
     readings = history.readings()
     first = next(readings, None)
@@ -210,8 +223,11 @@ def replay(
         output = observe(entity_id, state, ts)
         if output:
             emit(output)
+        if waiting and waiting[0][0] < ts - hold:
+            flush(ts - hold)
     if until is not None:
         emit(household.advance(until))
+    flush(math.inf)
     return household
 
 
