@@ -8,7 +8,7 @@ steps are O(number of sources), which is fixed per household.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .model import (
@@ -30,7 +30,7 @@ STATE_VERSION = 1
 _NEVER = math.inf
 # The sun's position is computed at most once per this many seconds per household.
 _SUN_BUCKET = 300.0
-_NO_OUTPUT: list[CareEvent | Activity] = []
+_MICROSECOND = timedelta(microseconds=1)
 
 type Output = CareEvent | Activity
 
@@ -131,8 +131,8 @@ class Household:
         """`observe` with a Unix timestamp (the replay's fast path)."""
         source = self._sources.get(entity_id)
         if source is None:
-            return _NO_OUTPUT
-        out: list[Output] = _NO_OUTPUT
+            return []  # a fresh list each time: callers may keep and extend what they get
+        out: list[Output] = []
         if ts < self._now:
             ts = self._now  # a late or out-of-order reading is taken as happening now
         elif ts >= self._due:
@@ -156,9 +156,9 @@ class Household:
         """A source reported its unchanged state at `at` (HA's `state_reported`)."""
         source = self._sources.get(entity_id)
         if source is None:
-            return _NO_OUTPUT
+            return []
         ts = max(_ts(at), self._now)
-        out = self._advance(ts) if ts >= self._due else _NO_OUTPUT
+        out = self._advance(ts) if ts >= self._due else []
         self._now = ts
         source.last_report = ts
         if source.stale:
@@ -179,6 +179,10 @@ class Household:
         """The resident (or someone on their behalf) says all is well."""
         out = self.advance(now)
         self._quiet_since = max(self._quiet_since, self._now)
+        if self._lost_since != _NEVER:
+            # The home still cannot be seen, but someone just vouched for the resident: the
+            # loss counts from now, so the alert does not come straight back.
+            self._lost_since = self._now
         out += self._resolve(ResolvedBy.CHECK_IN)
         self._refresh()
         return out
@@ -220,7 +224,13 @@ class Household:
     def next_deadline(self) -> datetime | None:
         """The earliest instant at which something changes without new input."""
         due = self._compute_due()
-        return None if due == _NEVER else _dt(due)
+        if due == _NEVER:
+            return None
+        moment = _dt(due)
+        if moment.timestamp() < due:
+            # datetimes hold whole microseconds: round up, so advancing to it fires it.
+            moment += _MICROSECOND
+        return moment
 
     @property
     def level(self) -> Level:
@@ -265,7 +275,10 @@ class Household:
         if self._away or self._level is Level.CRITICAL:
             return None
         nxt = Level(self._level + 1)
-        return _dt(self._quiet_since + self._thresholds[nxt - 1]), nxt
+        due = self._quiet_since + self._thresholds[nxt - 1]
+        if self._level is Level.NORMAL and self._lost_since != _NEVER:
+            due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
+        return _dt(due), nxt
 
     def sources_online(self) -> tuple[int, int]:
         """(sources online, sources watched)."""
@@ -381,13 +394,15 @@ class Household:
         return out
 
     def _inactivity_level(self, t: float) -> Level:
-        quiet = t - self._quiet_since
+        # Compared as `t >= since + threshold`, the very sum `_compute_due` schedules, so a
+        # tick at a deadline always sees it reached (no float rounding between the two).
+        since = self._quiet_since
         attention, warning, critical = self._thresholds
-        if quiet >= critical:
+        if t >= since + critical:
             return Level.CRITICAL
-        if quiet >= warning:
+        if t >= since + warning:
             return Level.WARNING
-        if quiet >= attention:
+        if t >= since + attention:
             return Level.ATTENTION
         return Level.NORMAL
 
@@ -396,8 +411,8 @@ class Household:
             return []
         target = self._inactivity_level(t)
         reason = Reason.INACTIVITY
-        lost_for = t - self._lost_since
-        if target is Level.NORMAL and lost_for >= self._tuning.monitoring_lost_after_seconds:
+        lost_due = self._lost_since + self._tuning.monitoring_lost_after_seconds
+        if target is Level.NORMAL and t >= lost_due:
             target, reason = Level.ATTENTION, Reason.MONITORING_LOST
         out: list[Output] = []
         while self._level < target:  # one alert per level, so every rung of a chain hears it
@@ -431,6 +446,7 @@ class Household:
         self._away = False
         self._away_until = _NEVER
         self._quiet_since = max(self._quiet_since, t)
+        self._lost_since = _NEVER  # a fresh clock for monitoring loss too, if still lost
         return self._update_monitoring()
 
     def _event(
@@ -468,7 +484,9 @@ class Household:
         if bucket != self._sun_bucket:
             self._sun_bucket = bucket
             latitude, longitude = self._location
-            elevation = sun_elevation(latitude, longitude, ts)
+            # At the bucket's start, not at `ts`: the answer must not depend on which
+            # reading came first in the bucket (or on a restore in between).
+            elevation = sun_elevation(latitude, longitude, bucket * _SUN_BUCKET)
             self._sun_up = elevation > self._tuning.light_sun_elevation
         return self._sun_up
 
@@ -522,7 +540,7 @@ class Household:
             return cls._restore(settings, data, location)
         except StateError:
             raise
-        except (KeyError, TypeError, ValueError, OverflowError) as err:
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
             raise StateError(f"stored state is damaged: {err}") from err
 
     @classmethod
