@@ -52,14 +52,14 @@ class Tuning:
 
     power_standby_w: float = 5.0
     power_step_w: float = 30.0
-    power_step_ratio: float = 0.5
+    power_step_ratio: float = 0.8
     power_glitch_seconds: float = 120.0
     power_max_w: float = 10_000.0
-    light_step_lx: float = 10.0
+    light_step_lx: float = 4.0
     light_step_ratio: float = 1.0
     light_dark_lx: float = 30.0
     light_max_gap_seconds: float = 1800.0
-    light_sun_elevation: float = 0.0
+    light_sun_elevation: float = -6.0
     light_max_lx: float = 200_000.0
     stale_after_seconds: float = 6 * HOUR
     monitoring_lost_after_seconds: float = 15 * MINUTE

@@ -103,10 +103,15 @@ class PowerClassifier(Classifier):
                     self._level = before
                     self._on = True
                     return None
-                self._level = value
-                return None
-            confirmed = self._pending_ts
-            self._pending_ts = None
+                if not self._is_on(value, False):
+                    self._level = value
+                    return None
+                # Switched on again at another level (a second microwave run): the drop
+                # was real and the switch-on below is the later activity.
+                self._pending_ts = None
+            else:
+                confirmed = self._pending_ts
+                self._pending_ts = None
         on = self._is_on(value, self._on)
         if on != self._on or (on and self._steps(level, value)):
             if self._on and not on and self._tuning.power_glitch_seconds > 0:
