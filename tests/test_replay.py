@@ -315,3 +315,59 @@ def test_times_keep_their_fraction() -> None:
 
     assert iso(datetime(2026, 1, 1, 0, 0, 1, 250000, tzinfo=UTC)) == "2026-01-01T00:00:01.250Z"
     assert iso(datetime(2026, 1, 1, 0, 0, 1, 5, tzinfo=UTC)) == "2026-01-01T00:00:01.000005Z"
+
+
+# ----------------------------------------------------------------- in process
+
+
+def test_main_in_process(
+    capsys: pytest.CaptureFixture[str], options_file: Path, history_file: Path
+) -> None:
+    from custom_components.care_plug.replay import main
+
+    args = ["--options", str(options_file), "--events", str(history_file), "--activity"]
+    code = main(
+        [*args, "--until", "2026-01-01T00:20:00Z", "--latitude", "37.5", "--longitude", "127"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert [line.get("kind", line.get("level")) for line in lines(captured.out)] == [
+        "activity",
+        "activity",
+        "attention",
+    ]
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--latitude", "91", "--longitude", "0"], "--latitude must lie between -90 and 90"),
+        (["--latitude", "0", "--longitude", "nan"], "--longitude must lie between"),
+        (["--longitude", "0"], "--latitude and --longitude go together"),
+    ],
+)
+def test_main_rejects_a_bad_location(
+    capsys: pytest.CaptureFixture[str],
+    options_file: Path,
+    history_file: Path,
+    extra: list[str],
+    message: str,
+) -> None:
+    from custom_components.care_plug.replay import main
+
+    assert main(["--options", str(options_file), "--events", str(history_file), *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_main_reports_unreadable_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, history_file: Path
+) -> None:
+    from custom_components.care_plug.replay import main
+
+    options = tmp_path / "options.json"
+    options.write_bytes(b"\xff\xfe{}")
+    assert main(["--options", str(options), "--events", str(history_file)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    assert main(["--options", str(tmp_path), "--events", str(history_file)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
