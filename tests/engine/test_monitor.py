@@ -137,6 +137,20 @@ def test_deadline_with_sub_second_activity_fires_when_advanced_to(micros: int) -
     assert [e.level for e in care(house.advance(due), EventType.ALERT)] == [Level.ATTENTION]
 
 
+@pytest.mark.parametrize("micros", [991, 2973, 4955])
+def test_deadline_with_fractional_threshold_fires_when_advanced_to(micros: int) -> None:
+    # A threshold with a fraction of a second (options allow milliseconds) plus a time
+    # with microseconds: a sum that no datetime holds exactly. The deadline rounds up.
+    attention = timedelta(seconds=654.9)
+    house = household(attention=attention)
+    active = T0 + 5 * MIN + timedelta(microseconds=micros)
+    tv_on(house, active)
+    due = house.next_deadline()
+    assert due is not None
+    assert timedelta(0) <= due - (active + attention) <= timedelta(microseconds=1)
+    assert [e.level for e in care(house.advance(due), EventType.ALERT)] == [Level.ATTENTION]
+
+
 def test_a_late_tick_still_dates_the_alert_at_the_threshold() -> None:
     house = household()
     tv_on(house, T0)

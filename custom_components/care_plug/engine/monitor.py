@@ -145,10 +145,12 @@ class Household:
             sun_up = self._sun_is_up(ts)
         activity = classifier.feed(ts, state, sun_up)
         source.last_report = ts
-        source.stale = False
+        # A stale source that reports again has a stale deadline again, even when the
+        # reading is bad and leaves it offline: the cached deadline must learn of it.
+        was_stale, source.stale = source.stale, False
         if activity is not None:
             out = [*out, *self._activity(activity, entity_id)]
-        elif source.online != was_online or classifier.pending_until is not None:
+        elif was_stale or source.online != was_online or classifier.pending_until is not None:
             out = [*out, *self._health_changed()]
         return out
 
