@@ -655,6 +655,20 @@ def test_switch_off_is_confirmed_at_its_deadline() -> None:
     assert house.next_deadline() == off + ATTENTION
 
 
+def test_a_late_confirmed_switch_off_never_moves_last_activity_back() -> None:
+    house = household({TV: Role.POWER, HALL: Role.PRESENCE})
+    house.observe(HALL, "off", T0)
+    tv_on(house, T0)
+    off = T0 + 3 * MIN
+    house.observe(TV, "0", off)
+    house.observe(HALL, "on", off + 30 * SEC)
+    assert (house.last_activity, house.last_activity_entity) == (off + 30 * SEC, HALL)
+    out = house.advance(off + 5 * MIN)
+    assert activities(out) == [Activity(off, TV)]  # reported, dated when it happened
+    assert (house.last_activity, house.last_activity_entity) == (off + 30 * SEC, HALL)
+    assert house.next_deadline() == off + 30 * SEC + ATTENTION
+
+
 def test_zero_watt_glitch_is_not_activity_in_the_monitor() -> None:
     house = household()
     tv_on(house, T0)
@@ -747,6 +761,17 @@ def test_state_is_small_and_does_not_grow_with_history() -> None:
         house.observe(LUX, str(5 + (k % 3)), at)
     assert len(json.dumps(house.to_dict())) <= size + 50
     assert size < 2000
+
+
+def test_damaged_source_memory_is_ignored() -> None:
+    house = household()
+    tv_on(house, T0)
+    data = house.to_dict()
+    data["sources"][TV]["memory"] = "garbage"
+    data["sources"][TV]["last_report"] = "yesterday"
+    copy = Household.from_dict(house.settings, data)
+    assert copy.source_health() == {TV: "ok"}
+    assert copy.level is Level.NORMAL
 
 
 def test_sources_added_start_fresh_and_removed_are_forgotten() -> None:
