@@ -266,3 +266,10 @@ def test_malformed_source_lists_are_rejected_naming_the_key(options: dict[str, A
 def test_options_that_are_not_a_mapping_are_rejected() -> None:
     with pytest.raises(SettingsError):
         HouseholdSettings.from_options(["sensor.tv_power"])  # type: ignore[arg-type]
+
+
+def test_custom_risk_group_needs_every_threshold() -> None:
+    # "custom" means the user chose the thresholds: silently using a preset would hide a gap.
+    message = rejected({**BASE, "risk_group": "custom", "attention_after": {"hours": 2}})
+    assert "warning_after" in message
+    assert "critical_after" in message

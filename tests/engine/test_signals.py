@@ -205,6 +205,15 @@ def test_power_load_ignores_damaged_memory() -> None:
     assert classifier.feed(T, "80", None) is None  # starts over as if fresh
 
 
+def test_power_load_ignores_non_finite_memory() -> None:
+    # A NaN level would make every later comparison false and hide all activity.
+    classifier = PowerClassifier(TUNING)
+    classifier.load({"level": float("nan"), "on": False, "pending": float("inf")})
+    assert classifier.pending_until is None
+    assert classifier.feed(T, "0.5", None) is None
+    assert classifier.feed(T + 10, "80", None) == T + 10
+
+
 # ------------------------------------------------------------------ background power
 
 

@@ -110,6 +110,10 @@ class HouseholdSettings:
         risk_group = options.get("risk_group", DEFAULT_RISK_GROUP)
         if risk_group not in RISK_GROUPS:
             raise SettingsError(f"risk_group must be one of {', '.join(RISK_GROUPS)}")
+        if risk_group == "custom":
+            missing = [key for key in THRESHOLD_KEYS if options.get(key) is None]
+            if missing:
+                raise SettingsError(f"risk_group custom needs {', '.join(missing)}")
         preset = PRESETS.get(risk_group, PRESETS[DEFAULT_RISK_GROUP])
         thresholds: list[float] = []
         for key, hours in zip(THRESHOLD_KEYS, preset, strict=True):

@@ -8,6 +8,7 @@ nothing about the resident.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .model import Role
@@ -287,6 +288,6 @@ def make_classifier(role: Role, tuning: Tuning) -> Classifier:
 
 
 def _float_or_none(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
