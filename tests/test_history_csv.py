@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -267,3 +269,21 @@ def test_readings_can_be_read_once(tmp_path: Path) -> None:
         list(history.readings())
         with pytest.raises(RuntimeError):
             history.readings()
+
+
+def test_a_named_pipe_is_read_once_in_file_order(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        fifo.write_text(grouped_text())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with HistoryFile(fifo) as history:
+            readings = list(history.readings())
+            assert history.file_order
+    finally:
+        writer.join(timeout=10)
+    assert [r[2] for r in readings] == ["1", "2", "3", "x", "y", "on", "off"]

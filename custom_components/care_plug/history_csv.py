@@ -147,6 +147,8 @@ class HistoryFile:
         if isinstance(source, str | os.PathLike):
             self._path: str | None = os.fspath(source)
             raw: BinaryIO = self._stack.enter_context(open(self._path, "rb"))  # noqa: SIM115
+            if not raw.seekable():
+                self._path = None  # a pipe (e.g. `<(zcat history.csv.gz)`) can be read once
         else:
             self._path = None
             raw = source
