@@ -371,3 +371,34 @@ def test_main_reports_unreadable_options(
     assert "cannot be read" in capsys.readouterr().err
     assert main(["--options", str(tmp_path), "--events", str(history_file)]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def test_a_quiet_sensor_is_not_taken_offline_unless_stale_after_is_set(tmp_path: Path) -> None:
+    # A lux sensor in a dark flat holds 0 lx for a day: the download has no row for it, but
+    # Home Assistant saw it report all along. Only an explicit stale_after judges silence.
+    options = {
+        "light_sources": ["sensor.lux"],
+        "attention_after": {"days": 2},
+        "warning_after": {"days": 3},
+        "critical_after": {"days": 4},
+    }
+    history = tmp_path / "h.csv"
+    history.write_text(HEADER + "sensor.lux,0,2026-01-01T00:00:00Z\n")
+    for name, extra in (("default", {}), ("explicit", {"stale_after": {"hours": 6}})):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({**options, **extra}))
+        result = run("--options", str(path), "--events", str(history), "--until", "2026-01-02")
+        assert result.returncode == 0, result.stderr
+        got = lines(result.stdout)
+        if name == "default":
+            assert got == []
+        else:
+            # Offline 6 h after its only reading, lost for 15 min: attention for that reason.
+            assert got == [
+                {
+                    "time": "2026-01-01T06:15:00Z",
+                    "level": "attention",
+                    "previous_level": "normal",
+                    "reason": "monitoring_lost",
+                }
+            ]

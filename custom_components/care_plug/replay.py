@@ -10,6 +10,7 @@ activity) on standard output. Runs without Home Assistant; see docs/replay.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import heapq
 import json
 import math
@@ -43,6 +44,10 @@ EPILOG = """\
 output, one JSON object per line:
   {"time", "level", "previous_level", "reason"}   per care level transition
   {"time", "entity_id", "kind": "activity"}       per activity (with --activity)
+
+silence: a History download holds changes, not the repeated reports by which Home Assistant
+sees that a steady sensor is alive, so sources are not taken offline for being quiet unless
+the options set stale_after; `unavailable` rows do take them offline.
 
 exit codes: 0 done (bad rows are reported on stderr and skipped), 2 unusable options,
 history file or arguments.
@@ -131,9 +136,15 @@ def load_settings(path: str) -> HouseholdSettings:
             f"{err.msg})"
         ) from None
     try:
-        return HouseholdSettings.from_options(options)
+        settings = HouseholdSettings.from_options(options)
     except SettingsError as err:
         raise InputError(f"options file {path}: {err}") from None
+    if "stale_after" not in options:
+        # A History download holds changes only, not the repeated reports by which Home
+        # Assistant sees that a steady sensor is alive: silence in it proves nothing.
+        tuning = dataclasses.replace(settings.tuning, stale_after_seconds=0.0)
+        settings = dataclasses.replace(settings, tuning=tuning)
+    return settings
 
 
 def _location(args: argparse.Namespace) -> tuple[float, float] | None:
