@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,8 @@ from custom_components.care_plug.engine.monitor import Output, StateError
 from custom_components.care_plug.engine.settings import Tuning
 from custom_components.care_plug.engine.solar import sun_elevation
 
+from .fixed_tuning import FIXED_TUNING
+
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 SEC = timedelta(seconds=1)
@@ -33,18 +36,8 @@ CRITICAL = timedelta(minutes=60)
 REMINDER = timedelta(minutes=5)
 LOST_AFTER = timedelta(minutes=15)
 STALE = timedelta(hours=6)
-TUNING = Tuning(
-    power_standby_w=5.0,
-    power_step_w=30.0,
-    power_step_ratio=0.5,
-    power_glitch_seconds=120.0,
-    power_max_w=10_000.0,
-    light_step_lx=10.0,
-    light_step_ratio=1.0,
-    light_dark_lx=30.0,
-    light_max_gap_seconds=1800.0,
-    light_sun_elevation=0.0,
-    light_max_lx=200_000.0,
+TUNING = replace(
+    FIXED_TUNING,
     stale_after_seconds=STALE.total_seconds(),
     monitoring_lost_after_seconds=LOST_AFTER.total_seconds(),
     reminder_interval_seconds=REMINDER.total_seconds(),

@@ -8,7 +8,7 @@ zero, negative (late readings) or long jumps, and timestamps with microseconds.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -26,7 +26,8 @@ from custom_components.care_plug.engine import (
     Role,
 )
 from custom_components.care_plug.engine.monitor import Output
-from custom_components.care_plug.engine.settings import Tuning
+
+from .fixed_tuning import FIXED_TUNING
 
 T0 = datetime(2026, 6, 20, 18, 0, 0, 250_000, tzinfo=UTC)  # evening, then night, in Seoul
 SEOUL = (37.5665, 126.978)
@@ -42,18 +43,8 @@ SOURCES = {
     HALL: Role.PRESENCE,
     RADIO: Role.OTHER,
 }
-TUNING = Tuning(
-    power_standby_w=5.0,
-    power_step_w=30.0,
-    power_step_ratio=0.5,
-    power_glitch_seconds=120.0,
-    power_max_w=10_000.0,
-    light_step_lx=10.0,
-    light_step_ratio=1.0,
-    light_dark_lx=30.0,
-    light_max_gap_seconds=1800.0,
-    light_sun_elevation=0.0,
-    light_max_lx=200_000.0,
+TUNING = replace(
+    FIXED_TUNING,
     stale_after_seconds=3600.0,
     monitoring_lost_after_seconds=300.0,  # before attention, so it can lead
     reminder_interval_seconds=300.0,
