@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.replay_throughput import ROOT, write_history
+from benchmarks.replay_throughput import ROOT, replay_command, write_history
 
 ENTITY = "sensor.tv_power"
 DAYS = (30, 300)
@@ -50,16 +50,7 @@ def main() -> None:
             history = Path(tmp) / f"{days}d.csv"
             rows = write_history(history, [ENTITY], days)
             size = history.stat().st_size / 1e6
-            command = [
-                sys.executable,
-                "-m",
-                "custom_components.care_plug.replay",
-                "--options",
-                str(options_path),
-                "--events",
-                str(history),
-                "--activity",
-            ]
+            command = replay_command(options_path, history)
             peak, seconds = peak_rss_mb(command)
             peaks.append(peak)
             history.unlink()

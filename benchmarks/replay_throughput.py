@@ -87,9 +87,9 @@ def write_history(
     return rows
 
 
-def replay_seconds(options_path: Path, history: Path) -> float:
-    """Wall-clock seconds of one replay command, interpreter start included."""
-    command = [
+def replay_command(options_path: Path, history: Path) -> list[str]:
+    """The replay command line the benchmarks run, activity output included."""
+    return [
         sys.executable,
         "-m",
         "custom_components.care_plug.replay",
@@ -99,6 +99,11 @@ def replay_seconds(options_path: Path, history: Path) -> float:
         str(history),
         "--activity",
     ]
+
+
+def replay_seconds(options_path: Path, history: Path) -> float:
+    """Wall-clock seconds of one replay command, interpreter start included."""
+    command = replay_command(options_path, history)
     began = time.perf_counter()
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - began
