@@ -68,24 +68,18 @@ def history_file(tmp_path: Path) -> Path:
 
 
 def sample_command(*extra: str) -> list[str]:
+    """The sample's replay arguments (after `-m custom_components.care_plug.replay`)."""
     with (SAMPLE / "history.csv").open() as history:
         next(history)
         last = max(parse_time(line.rstrip("\n").rsplit(",", 1)[1]) for line in history if line)
-    return [*replay_command(SAMPLE, last + 2 * 86400.0)[1:], *extra]
+    return [*replay_command(SAMPLE, last + 2 * 86400.0)[3:], *extra]
 
 
 # ----------------------------------------------------------------- the sample
 
 
 def test_sample_replays_to_its_expected_output() -> None:
-    result = subprocess.run(
-        [sys.executable, *sample_command()],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run(*sample_command())
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == (SAMPLE / "expected.jsonl").read_text()
@@ -94,14 +88,7 @@ def test_sample_replays_to_its_expected_output() -> None:
 
 
 def test_sample_with_activity() -> None:
-    result = subprocess.run(
-        [sys.executable, *sample_command("--activity")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run(*sample_command("--activity"))
     assert result.returncode == 0, result.stderr
     output = lines(result.stdout)
     activity = [line for line in output if line.get("kind") == "activity"]
@@ -125,8 +112,8 @@ def test_grouped_and_time_sorted_files_give_identical_output(tmp_path: Path) -> 
     rows.sort(key=lambda row: parse_time(row.rstrip("\n").rsplit(",", 1)[1]))
     sorted_file = tmp_path / "sorted.csv"
     sorted_file.write_text(header + "".join(rows))
-    grouped = run(*sample_command("--activity")[2:])
-    resorted_args = sample_command("--activity")[2:]
+    grouped = run(*sample_command("--activity"))
+    resorted_args = sample_command("--activity")
     resorted_args[resorted_args.index("--events") + 1] = str(sorted_file)
     resorted = run(*resorted_args)
     assert grouped.returncode == resorted.returncode == 0
