@@ -1,3 +1,45 @@
-"""Care Plug: a wellbeing check for people who live alone, from smart plugs and light sensors."""
+"""Care Plug: a wellbeing check for people who live alone, from smart plugs and light sensors.
+
+The replay command (`python -m custom_components.care_plug.replay`) imports this package
+without Home Assistant, so Home Assistant is imported only when it calls in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+    from .coordinator import CarePlugConfigEntry
 
 DOMAIN = "care_plug"
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, for every household."""
+    from .setup import async_setup_integration  # noqa: PLC0415 (see module docstring)
+
+    return await async_setup_integration(hass, config)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
+    """Start watching one household."""
+    from .setup import async_setup_household  # noqa: PLC0415
+
+    return await async_setup_household(hass, entry)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
+    """Stop watching one household; its state is saved for the next start."""
+    from .setup import async_unload_household  # noqa: PLC0415
+
+    return await async_unload_household(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> None:
+    """Forget a deleted household: its stored state and its repair issues."""
+    from .setup import async_remove_household  # noqa: PLC0415
+
+    await async_remove_household(hass, entry)

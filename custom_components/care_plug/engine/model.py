@@ -101,3 +101,6 @@ class CareEvent:
     previous_monitoring: Monitoring | None = None
     by: str | None = None
     resolved_by: ResolvedBy | None = None
+    # Seconds the household went unwatched (Home Assistant not running) just before this
+    # event; set only on the events raised when monitoring resumes.
+    downtime_seconds: int | None = None

@@ -8,6 +8,7 @@ steps are O(number of sources), which is fixed per household.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -221,6 +222,36 @@ class Household:
         self._refresh()
         return out
 
+    def resume(self, now: datetime, down_since: datetime | None = None) -> list[Output]:
+        """Watching again at `now` after nobody watched since `down_since` (a restart).
+
+        `down_since` defaults to the last instant the engine knew. Inactivity accrued
+        meanwhile counts, so levels passed while down are raised now; the sources are not
+        blamed for the silence (their stale clocks restart at `now`). Every event this
+        returns carries the downtime; when nothing else happens and the downtime was longer
+        than `monitoring_lost_after`, a `monitoring` event says monitoring was lost and is
+        back, so whoever looks after the hardware hears of the gap.
+        """
+        start = self._now if down_since is None else max(self._now, _ts(down_since))
+        out = self.advance(_dt(start)) if start > self._now else []
+        resume_ts = max(_ts(now), start)
+        for source in self._sources.values():
+            if not source.stale:
+                source.last_report = max(source.last_report, resume_ts)
+        self._refresh()
+        woke = self.advance(_dt(resume_ts)) if resume_ts > self._now else []
+        downtime = int(resume_ts - start)
+        if not woke and downtime > self._tuning.monitoring_lost_after_seconds:
+            self._now = resume_ts
+            woke = [
+                self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
+            ]
+        out += [
+            replace(item, downtime_seconds=downtime) if isinstance(item, CareEvent) else item
+            for item in woke
+        ]
+        return out
+
     # ----------------------------------------------------------------- outputs
 
     def next_deadline(self) -> datetime | None:
@@ -261,6 +292,15 @@ class Household:
     @property
     def last_activity_entity(self) -> str | None:
         return self._last_activity_entity
+
+    @property
+    def quiet_since(self) -> datetime:
+        """Since when the inactivity clock runs (last activity, check-in or away end)."""
+        return _dt(self._quiet_since)
+
+    @property
+    def away(self) -> bool:
+        return self._away
 
     @property
     def away_until(self) -> datetime | None:
@@ -605,3 +645,18 @@ class Household:
                 source.classifier.load(memory)
         household._refresh()
         return household
+
+
+def rename_source(data: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """Saved state (from `to_dict`) with source `old` known as `new` from now on.
+
+    An entity renamed in Home Assistant keeps what its classifier has learned.
+    """
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or old not in sources:
+        return data
+    renamed = {new if key == old else key: value for key, value in sources.items()}
+    moved = dict(data, sources=renamed)
+    if moved.get("last_activity_entity") == old:
+        moved["last_activity_entity"] = new
+    return moved

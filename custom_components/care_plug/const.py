@@ -1,0 +1,43 @@
+"""Names shared by the Home Assistant glue: the domain, the event, option and entity keys."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from . import DOMAIN
+from .engine.settings import ROLE_KEYS, THRESHOLD_KEYS
+
+__all__ = ["DOMAIN", "ROLE_KEYS", "THRESHOLD_KEYS"]
+
+# The bus event every care event is fired as (DESIGN section 6; a contract).
+EVENT_CARE: Final = "care_plug_event"
+
+# Options keys besides the role lists and thresholds (contract, DESIGN section 9).
+CONF_RISK_GROUP: Final = "risk_group"
+
+# Action names (contract, DESIGN section 8).
+SERVICE_CHECK_IN: Final = "check_in"
+SERVICE_ACKNOWLEDGE: Final = "acknowledge"
+SERVICE_SET_AWAY: Final = "set_away"
+SERVICE_END_AWAY: Final = "end_away"
+SERVICE_GET_STATUS: Final = "get_status"
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_NOTE: Final = "note"
+ATTR_UNTIL: Final = "until"
+ATTR_DURATION: Final = "duration"
+
+# The event entity's event types (DESIGN section 6).
+ALERT_EVENT_TYPES: Final = (
+    "attention",
+    "warning",
+    "critical",
+    "resolved",
+    "acknowledged",
+    "monitoring_lost",
+    "monitoring_restored",
+)
+
+# Engine state is saved at most this often while things happen (and always on unload).
+SAVE_DELAY_SECONDS: Final = 10
+STORAGE_VERSION: Final = 1

@@ -1,0 +1,29 @@
+"""Diagnostics for one household, with its name and every free-text field redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .coordinator import CarePlugConfigEntry
+
+# The household's name (title and option), and anything a person typed.
+TO_REDACT = {"title", "name", "household", "note", "by"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: CarePlugConfigEntry
+) -> dict[str, Any]:
+    """Options, status and the engine's saved state: what support needs, nothing personal."""
+    coordinator = entry.runtime_data
+    return async_redact_data(
+        {
+            "entry": {"title": entry.title, "options": dict(entry.options)},
+            "status": coordinator.as_dict(),
+            "engine": coordinator.household.to_dict(),
+            "watching": coordinator.started,
+        },
+        TO_REDACT,
+    )

@@ -1,0 +1,35 @@
+"""The base of every household entity: one service device per household, pushed updates."""
+
+from __future__ import annotations
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN
+from .coordinator import CarePlugConfigEntry, CarePlugCoordinator, HouseholdStatus
+
+
+class CarePlugEntity(Entity):
+    """Writes its state only when the household's published status changes."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: CarePlugConfigEntry, description: EntityDescription) -> None:
+        self.coordinator: CarePlugCoordinator = entry.runtime_data
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, entry.entry_id)})
+
+    @property
+    def status(self) -> HouseholdStatus:
+        return self.coordinator.status
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(self.coordinator.async_add_listener(self._on_status))
+
+    @callback
+    def _on_status(self) -> None:
+        self.async_write_ha_state()

@@ -1,0 +1,63 @@
+"""Repair issues a household raises: a source that disappeared, stored state that was lost."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, ROLE_KEYS
+
+MISSING_SOURCE = "missing_source"
+STATE_RESET = "state_reset"
+
+
+def missing_source_issue_id(entry_id: str, entity_id: str) -> str:
+    """The repair issue id for `entity_id` missing from household `entry_id`."""
+    return f"{MISSING_SOURCE}_{entry_id}_{entity_id}"
+
+
+@callback
+def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
+    """A watched entity no longer exists: the household cannot see through it."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        missing_source_issue_id(entry.entry_id, entity_id),
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=MISSING_SOURCE,
+        translation_placeholders={"entity_id": entity_id, "household": entry.title},
+        data={"entry_id": entry.entry_id, "entity_id": entity_id},
+    )
+
+
+@callback
+def async_source_back(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
+    """The entity exists (again): its issue, if any, is solved."""
+    ir.async_delete_issue(hass, DOMAIN, missing_source_issue_id(entry.entry_id, entity_id))
+
+
+@callback
+def async_state_reset(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The stored state was unusable, so the household started afresh."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"{STATE_RESET}_{entry.entry_id}",
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=STATE_RESET,
+        translation_placeholders={"household": entry.title},
+    )
+
+
+@callback
+def async_delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The household is removed: none of its issues apply any more."""
+    ir.async_delete_issue(hass, DOMAIN, f"{STATE_RESET}_{entry.entry_id}")
+    for key in ROLE_KEYS.values():
+        for entity_id in entry.options.get(key, []):
+            async_source_back(hass, entry, entity_id)

@@ -1,0 +1,107 @@
+"""Sensors: care level, last activity, next escalation, monitoring, activity today, sources."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import CarePlugConfigEntry, HouseholdStatus
+from .engine.model import Level, Monitoring
+from .entity import CarePlugEntity
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CarePlugSensorDescription(SensorEntityDescription):
+    """A sensor and how it reads the household's status."""
+
+    value: Callable[[HouseholdStatus], str | int | datetime | None]
+    attributes: Callable[[HouseholdStatus], Mapping[str, Any]] | None = None
+
+
+SENSORS: tuple[CarePlugSensorDescription, ...] = (
+    CarePlugSensorDescription(
+        key="care_level",
+        translation_key="care_level",
+        device_class=SensorDeviceClass.ENUM,
+        options=[level.key for level in Level],
+        value=lambda s: s.level.key,
+        attributes=lambda s: {
+            "reason": s.reason.value,
+            "alert_id": s.alert_id,
+            "acknowledged": s.acknowledged,
+        },
+    ),
+    CarePlugSensorDescription(
+        key="last_activity",
+        translation_key="last_activity",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value=lambda s: s.last_activity,
+        attributes=lambda s: {"entity_id": s.last_activity_entity},
+    ),
+    CarePlugSensorDescription(
+        key="next_escalation",
+        translation_key="next_escalation",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value=lambda s: s.next_escalation,
+        attributes=lambda s: {"level": None if s.next_level is None else s.next_level.key},
+    ),
+    CarePlugSensorDescription(
+        key="monitoring",
+        translation_key="monitoring",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state.value for state in Monitoring],
+        value=lambda s: s.monitoring.value,
+        attributes=lambda s: {"away_until": s.away_until},
+    ),
+    CarePlugSensorDescription(
+        key="activity_today",
+        translation_key="activity_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value=lambda s: s.activity_today,
+    ),
+    CarePlugSensorDescription(
+        key="sources_online",
+        translation_key="sources_online",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value=lambda s: s.sources_online,
+        attributes=lambda s: {"sources_total": s.sources_total, "sources": dict(s.source_health)},
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CarePlugConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """One of each sensor per household."""
+    async_add_entities(CarePlugSensor(entry, description) for description in SENSORS)
+
+
+class CarePlugSensor(CarePlugEntity, SensorEntity):
+    """A sensor showing one part of the household's status."""
+
+    entity_description: CarePlugSensorDescription
+
+    @property
+    def native_value(self) -> str | int | datetime | None:
+        return self.entity_description.value(self.status)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        attributes = self.entity_description.attributes
+        return None if attributes is None else attributes(self.status)
