@@ -51,9 +51,9 @@ def test_long_downtime_with_nothing_due_raises_one_monitoring_event() -> None:
     tv_on(house, T0)
     back = T0 + 5 * timedelta(hours=1)
     out = restarted(house).resume(back, T0)
-    assert [(e.type, e.previous_monitoring, e.monitoring, e.downtime_seconds) for e in care(out)] == [
-        (EventType.MONITORING, Monitoring.LOST, Monitoring.OK, 5 * 3600)
-    ]
+    assert [
+        (e.type, e.previous_monitoring, e.monitoring, e.downtime_seconds) for e in care(out)
+    ] == [(EventType.MONITORING, Monitoring.LOST, Monitoring.OK, 5 * 3600)]
 
 
 def test_short_restart_raises_nothing() -> None:
