@@ -1,0 +1,330 @@
+"""Config and options flow: a household is a helper whose settings all live in its options.
+
+Steps: `user` (options: `init`) names the household and picks its risk group;
+`thresholds` asks for the three inactivity times when the group is `custom`; `sources`
+assigns entities to roles, with the signal tuning in a collapsed `advanced` section. The
+options stored are flat (DESIGN section 9): the section's values sit at the top level,
+threshold keys only while the group is `custom`, and tuning keys only where they differ
+from the engine's defaults, so a later improvement of a default reaches every household
+that never changed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, cast, override
+
+import probatio
+from homeassistant.const import CONF_NAME, UnitOfPower
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import AbortFlow, section
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import selector
+from homeassistant.helpers.schema_config_entry_flow import (
+    SchemaCommonFlowHandler,
+    SchemaConfigFlowHandler,
+    SchemaFlowError,
+    SchemaFlowFormStep,
+)
+
+from .const import CONF_RISK_GROUP, DOMAIN, ROLE_KEYS, THRESHOLD_KEYS
+from .engine.model import Role
+from .engine.settings import (
+    ACTIVITY_ROLES,
+    DEFAULT_RISK_GROUP,
+    DURATION_TUNING,
+    HOUR,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    NUMBER_TUNING,
+    PRESETS,
+    RISK_GROUPS,
+    HouseholdSettings,
+    SettingsError,
+    Tuning,
+)
+
+CUSTOM: Final = "custom"
+SECTION_ADVANCED: Final = "advanced"
+TUNING_KEYS: Final = (*NUMBER_TUNING, *DURATION_TUNING)
+
+# Binary sensor device classes that say a person is (or just was) there.
+PRESENCE_DEVICE_CLASSES: Final = [
+    "motion",
+    "occupancy",
+    "presence",
+    "door",
+    "opening",
+    "window",
+    "garage_door",
+]
+
+# Flow state: the previous risk group, and the placeholders of the last error.
+_STATE_PREVIOUS_GROUP: Final = "previous_risk_group"
+_STATE_PLACEHOLDERS: Final = "placeholders"
+
+_TUNING_DEFAULTS: Final = Tuning()
+
+
+def _duration(seconds: float) -> dict[str, int]:
+    """An HA duration dict, as the options store it: `{"hours": 12, "minutes": 0, "seconds": 0}`."""
+    whole = round(seconds)
+    return {"hours": whole // 3600, "minutes": whole % 3600 // 60, "seconds": whole % 60}
+
+
+def _seconds(value: Mapping[str, Any]) -> float:
+    """Seconds of a duration the duration selector accepted (its numbers may be strings)."""
+    return cast(float, cv.positive_time_period_dict(value).total_seconds())
+
+
+def _default(key: str) -> float | dict[str, int]:
+    """The engine's default for a tuning key, in the form the option takes."""
+    if key in DURATION_TUNING:
+        return _duration(getattr(_TUNING_DEFAULTS, DURATION_TUNING[key]))
+    return cast(float, getattr(_TUNING_DEFAULTS, key))
+
+
+def _tuning_value(key: str, value: Any) -> float | dict[str, int]:
+    """The section's value as stored: durations as clean duration dicts."""
+    return _duration(_seconds(value)) if key in DURATION_TUNING else cast(float, value)
+
+
+def _number(
+    minimum: float, maximum: float, step: float, unit: str | None = None
+) -> selector.NumberSelector:
+    config = selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step=step, mode=selector.NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return selector.NumberSelector(config)
+
+
+_LUX: Final = "lx"
+_NUMBER_SELECTORS: Final[dict[str, selector.NumberSelector]] = {
+    "power_standby_w": _number(0, 500, 0.5, UnitOfPower.WATT),
+    "power_step_w": _number(1, 5000, 1, UnitOfPower.WATT),
+    "power_step_ratio": _number(0, 10, 0.05),
+    "light_step_lx": _number(0.5, 10_000, 0.5, _LUX),
+    "light_step_ratio": _number(0, 10, 0.05),
+    "light_dark_lx": _number(0, 10_000, 1, _LUX),
+    "light_sun_elevation": _number(-18, 18, 0.5, "°"),
+}
+_DURATION_SELECTOR: Final = selector.DurationSelector(
+    selector.DurationSelectorConfig(enable_day=True, allow_negative=False)
+)
+
+ADVANCED_SCHEMA: Final = probatio.Schema(
+    {
+        **{
+            probatio.Required(key, default=_default(key)): _NUMBER_SELECTORS[key]
+            for key in NUMBER_TUNING
+        },
+        **{
+            probatio.Required(key, default=_default(key)): _DURATION_SELECTOR
+            for key in DURATION_TUNING
+        },
+    }
+)
+
+_ROLE_FILTERS: Final[dict[Role, selector.EntityWithDeviceFilterSelectorConfig | None]] = {
+    Role.POWER: {"domain": "sensor", "device_class": "power"},
+    Role.BACKGROUND_POWER: {"domain": "sensor", "device_class": "power"},
+    Role.LIGHT: {"domain": "sensor", "device_class": "illuminance"},
+    Role.PRESENCE: {"domain": "binary_sensor", "device_class": PRESENCE_DEVICE_CLASSES},
+    Role.OTHER: None,
+}
+
+RISK_GROUP_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required(CONF_RISK_GROUP, default=DEFAULT_RISK_GROUP): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=list(RISK_GROUPS),
+                mode=selector.SelectSelectorMode.LIST,
+                translation_key=CONF_RISK_GROUP,
+            )
+        ),
+    }
+)
+USER_SCHEMA: Final = probatio.Schema(
+    {probatio.Required(CONF_NAME): selector.TextSelector()}
+).extend(RISK_GROUP_SCHEMA.schema)
+
+THRESHOLDS_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required(key, default=_duration(hours * HOUR)): _DURATION_SELECTOR
+        for key, hours in zip(THRESHOLD_KEYS, PRESETS[DEFAULT_RISK_GROUP], strict=True)
+    }
+)
+
+
+def _own_entities(hass: HomeAssistant) -> list[str]:
+    """Every Care Plug entity: watching one would let a household's output feed its input."""
+    registry = er.async_get(hass)
+    return sorted(e.entity_id for e in registry.entities.values() if e.platform == DOMAIN)
+
+
+async def _sources_schema(handler: SchemaCommonFlowHandler) -> probatio.Schema:
+    exclude = _own_entities(handler.parent_handler.hass)
+    schema: dict[probatio.Marker, Any] = {}
+    for role, key in ROLE_KEYS.items():
+        config = selector.EntitySelectorConfig(multiple=True, exclude_entities=exclude)
+        if (entity_filter := _ROLE_FILTERS[role]) is not None:
+            config["filter"] = entity_filter
+        schema[probatio.Optional(key, default=list)] = selector.EntitySelector(config)
+    schema[probatio.Required(SECTION_ADVANCED, default=dict)] = section(
+        ADVANCED_SCHEMA, {"collapsed": True}
+    )
+    return probatio.Schema(schema)
+
+
+async def _validate_household(
+    handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    """A household name must be given and not be taken by another household."""
+    name = user_input[CONF_NAME].strip()
+    if not name:
+        raise SchemaFlowError("name_empty")
+    entries = handler.parent_handler.hass.config_entries.async_entries(DOMAIN)
+    if any(entry.title.strip().casefold() == name.casefold() for entry in entries):
+        raise AbortFlow("already_configured")
+    return await _validate_risk_group(handler, {**user_input, CONF_NAME: name})
+
+
+async def _validate_risk_group(
+    handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    """Remember the group chosen before; a preset drops custom thresholds so it applies."""
+    handler.flow_state[_STATE_PREVIOUS_GROUP] = handler.options.get(CONF_RISK_GROUP)
+    if user_input[CONF_RISK_GROUP] != CUSTOM:
+        for key in THRESHOLD_KEYS:
+            handler.options.pop(key, None)
+    return user_input
+
+
+async def _next_after_risk_group(options: dict[str, Any]) -> str:
+    return "thresholds" if options[CONF_RISK_GROUP] == CUSTOM else "sources"
+
+
+async def _suggested_thresholds(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
+    """The current thresholds, or those of the preset the household is leaving."""
+    if all(key in handler.options for key in THRESHOLD_KEYS):
+        return {key: handler.options[key] for key in THRESHOLD_KEYS}
+    previous = handler.flow_state.get(_STATE_PREVIOUS_GROUP)
+    hours = PRESETS.get(previous or DEFAULT_RISK_GROUP, PRESETS[DEFAULT_RISK_GROUP])
+    return {key: _duration(h * HOUR) for key, h in zip(THRESHOLD_KEYS, hours, strict=True)}
+
+
+async def _validate_thresholds(
+    handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    """Each threshold between 1 minute and 14 days, and attention < warning < critical."""
+    seconds = [_seconds(user_input[key]) for key in THRESHOLD_KEYS]
+    if any(not MIN_THRESHOLD <= value <= MAX_THRESHOLD for value in seconds):
+        raise SchemaFlowError("threshold_out_of_range")
+    if not seconds[0] < seconds[1] < seconds[2]:
+        raise SchemaFlowError("thresholds_not_increasing")
+    return {key: _duration(value) for key, value in zip(THRESHOLD_KEYS, seconds, strict=True)}
+
+
+async def _suggested_sources(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
+    """The current sources, and the current tuning inside the section."""
+    tuning = {key: handler.options[key] for key in TUNING_KEYS if key in handler.options}
+    return {**handler.options, SECTION_ADVANCED: tuning}
+
+
+async def _placeholders(handler: SchemaCommonFlowHandler) -> dict[str, str]:
+    placeholders: dict[str, str] = handler.flow_state.get(_STATE_PLACEHOLDERS, {})
+    return {"entity_id": "", "details": "", **placeholders}
+
+
+def _fail(handler: SchemaCommonFlowHandler, error: str, **placeholders: str) -> SchemaFlowError:
+    handler.flow_state[_STATE_PLACEHOLDERS] = placeholders
+    return SchemaFlowError(error)
+
+
+async def _validate_sources(
+    handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    """Every entity known and in one role, one activity source, options the engine accepts.
+
+    Returns the flat options of this step: role lists, and tuning values that differ from
+    the defaults.
+    """
+    handler.flow_state[_STATE_PLACEHOLDERS] = {}
+    hass = handler.parent_handler.hass
+    registry = er.async_get(hass)
+    result: dict[str, Any] = {}
+    role_of: dict[str, str] = {}
+    for key in ROLE_KEYS.values():
+        entity_ids: list[str] = []
+        for value in user_input[key]:
+            if (entry := registry.async_get(value)) is not None:
+                entity_id = entry.entity_id
+            elif hass.states.get(value) is not None:
+                entity_id = value
+            else:
+                raise _fail(handler, "entity_not_found", entity_id=value)
+            if role_of.setdefault(entity_id, key) != key:
+                raise _fail(handler, "entity_in_two_roles", entity_id=entity_id)
+            if entity_id not in entity_ids:
+                entity_ids.append(entity_id)
+        result[key] = entity_ids
+    if not any(result[ROLE_KEYS[role]] for role in ACTIVITY_ROLES):
+        raise _fail(handler, "no_activity_source")
+
+    advanced: dict[str, Any] = user_input[SECTION_ADVANCED]
+    tuning = {key: _tuning_value(key, value) for key, value in advanced.items()}
+    tuning = {key: value for key, value in tuning.items() if value != _default(key)}
+    options = {key: value for key, value in handler.options.items() if key not in TUNING_KEYS}
+    try:
+        HouseholdSettings.from_options({**options, **result, **tuning})
+    except SettingsError as err:
+        raise _fail(handler, "invalid_settings", details=str(err)) from err
+
+    for key in TUNING_KEYS:
+        handler.options.pop(key, None)
+    return {**result, **tuning}
+
+
+CONFIG_FLOW: Final = {
+    "user": SchemaFlowFormStep(
+        USER_SCHEMA, validate_user_input=_validate_household, next_step=_next_after_risk_group
+    ),
+    "thresholds": SchemaFlowFormStep(
+        THRESHOLDS_SCHEMA,
+        validate_user_input=_validate_thresholds,
+        next_step="sources",
+        suggested_values=_suggested_thresholds,
+    ),
+    "sources": SchemaFlowFormStep(
+        _sources_schema,
+        validate_user_input=_validate_sources,
+        suggested_values=_suggested_sources,
+        description_placeholders=_placeholders,
+    ),
+}
+OPTIONS_FLOW: Final = {
+    "init": SchemaFlowFormStep(
+        RISK_GROUP_SCHEMA,
+        validate_user_input=_validate_risk_group,
+        next_step=_next_after_risk_group,
+    ),
+    "thresholds": CONFIG_FLOW["thresholds"],
+    "sources": CONFIG_FLOW["sources"],
+}
+
+
+class CarePlugConfigFlow(SchemaConfigFlowHandler, domain=DOMAIN):
+    """Create a household, and change its settings later (the entry reloads)."""
+
+    config_flow = CONFIG_FLOW
+    options_flow = OPTIONS_FLOW
+    options_flow_reloads = True
+
+    @callback
+    @override
+    def async_config_entry_title(self, options: Mapping[str, Any]) -> str:
+        """The household's name."""
+        return cast(str, options[CONF_NAME])
