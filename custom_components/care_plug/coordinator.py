@@ -99,6 +99,7 @@ class CarePlugCoordinator:
         self._timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
         self._midnight: CALLBACK_TYPE | None = None
+        self._stop_listener: CALLBACK_TYPE | None = None
         self._renames: dict[str, str] = {}
         self._missing: set[str] = set()
         self.started = False
@@ -112,6 +113,8 @@ class CarePlugCoordinator:
         if stored is None:
             return
         try:
+            if not isinstance(stored, dict):
+                raise StateError("stored state is not an object")
             self.household = Household.from_dict(
                 self.settings, stored.get("engine", {}), self._location
             )
@@ -124,8 +127,7 @@ class CarePlugCoordinator:
             )
             issues.async_state_reset(self.hass, self.entry)
             return
-        saved_at = stored.get("saved_at")
-        self._down_since = dt_util.parse_datetime(saved_at) if isinstance(saved_at, str) else None
+        self._down_since = _saved_at(stored.get("saved_at"))
         today = stored.get("activity_today")
         if isinstance(today, dict) and today.get("date") == self._day.isoformat():
             count = today.get("count")
@@ -136,8 +138,8 @@ class CarePlugCoordinator:
     def async_start(self) -> None:
         """Watch the sources once Home Assistant runs (entities settle during start-up)."""
         self._unsubs.append(async_at_started(self.hass, self._async_begin))
-        self._unsubs.append(
-            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_on_stop)
+        self._stop_listener = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_on_stop
         )
 
     async def _async_begin(self, hass: HomeAssistant) -> None:
@@ -157,11 +159,16 @@ class CarePlugCoordinator:
             else:
                 outputs += self.household.observe(entity_id, state.state, now)
                 issues.async_source_back(hass, self.entry, entity_id)
+        if self._activity_today:
+            self._schedule_midnight()  # a count restored from earlier today
         self.started = True
         self._apply(outputs, save=True)
 
     async def async_stop(self) -> None:
-        """Unloading: stop listening and save the household now."""
+        """Unloading, or Home Assistant stopping: stop listening and save the household now."""
+        if self._stop_listener is not None:
+            self._stop_listener()
+            self._stop_listener = None
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
@@ -169,8 +176,8 @@ class CarePlugCoordinator:
         await self._store.async_save(self._data_to_save())
 
     async def _async_on_stop(self, _event: Event) -> None:
-        self._cancel_timers()
-        await self._store.async_save(self._data_to_save())
+        self._stop_listener = None  # it has fired: removing it again would log an error
+        await self.async_stop()
 
     def _cancel_timers(self) -> None:
         if self._timer is not None:
@@ -355,8 +362,12 @@ class CarePlugCoordinator:
             return  # a late activity from a day already counted
         self._roll_day(day)
         self._activity_today += 1
+        self._schedule_midnight()
+
+    def _schedule_midnight(self) -> None:
+        """Reset the day's count at the next local midnight."""
         if self._midnight is None:
-            midnight = dt_util.start_of_local_day(day) + timedelta(days=1)
+            midnight = dt_util.start_of_local_day(self._day) + timedelta(days=1)
             self._midnight = async_track_point_in_utc_time(self.hass, self._on_midnight, midnight)
 
     def _roll_day(self, day: date) -> None:
@@ -414,6 +425,17 @@ class CarePlugCoordinator:
         options = options_with_source_replaced(self.entry.options, old, new)
         self.hass.config_entries.async_update_entry(self.entry, options=options)
         self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+
+
+def _saved_at(value: Any) -> datetime | None:
+    """When the stored state was saved; None when that cannot be read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt_util.parse_datetime(value)
+    except ValueError:  # the form of a time, but an impossible one
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def options_with_source_replaced(
