@@ -326,16 +326,19 @@ async def test_inactivity_while_home_assistant_was_down_counts(
 
     await start(hass, entry)
 
-    alerts = [e.data for e in events if e.data["type"] == "alert"]
+    # One alert per level passed while down, each telling the silence as it is now, and no
+    # reminders of alerts raised in the same breath.
+    assert [e.data["type"] for e in events] == ["alert", "alert", "alert"]
+    alerts = [e.data for e in events]
     assert [(a["level"], a["previous_level"], a["inactive_seconds"]) for a in alerts] == [
-        ("attention", "normal", 3600),
-        ("warning", "attention", 7200),
-        ("critical", "warning", 10800),
+        ("attention", "normal", 20100),
+        ("warning", "attention", 20100),
+        ("critical", "warning", 20100),
     ]
     assert {a["alert_id"] for a in alerts} == {ALERT_ID}
     assert {e.data["downtime_seconds"] for e in events} == {5 * 3600}
     assert alerts[2]["message"] == (
-        "Mum: no sign of activity for 3 h; care level is now critical."
+        "Mum: no sign of activity for 5 h 35 min; care level is now critical."
         " Care Plug was not running for the last 5 h."
     )
     assert value(hass, CARE_LEVEL) == "critical"

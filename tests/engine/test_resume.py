@@ -13,6 +13,7 @@ from .test_monitor import (
     FRIDGE,
     LOST_AFTER,
     MIN,
+    REMINDER,
     STALE,
     T0,
     TV,
@@ -43,6 +44,18 @@ def test_inactivity_accrued_while_down_counts_and_events_say_how_long() -> None:
         (Level.WARNING, T0 + WARNING),
     ]
     assert {e.downtime_seconds for e in care(out)} == {int((back - down).total_seconds())}
+    assert {e.inactive_seconds for e in care(out)} == {int((back - T0).total_seconds())}
+
+
+def test_catch_up_leaves_out_reminders_of_the_alerts_it_raises() -> None:
+    house = household()
+    tv_on(house, T0)
+    back = T0 + WARNING + 2 * REMINDER + MIN
+    out = restarted(house).resume(back, T0 + MIN)
+    assert [(e.type, e.level) for e in care(out)] == [
+        (EventType.ALERT, Level.ATTENTION),
+        (EventType.ALERT, Level.WARNING),
+    ]
 
 
 def test_long_downtime_with_nothing_due_raises_one_monitoring_event() -> None:

@@ -230,7 +230,8 @@ class Household:
         blamed for the silence (their stale clocks restart at `now`). Every event this
         returns carries the downtime; when nothing else happens and the downtime was longer
         than `monitoring_lost_after`, a `monitoring` event says monitoring was lost and is
-        back, so whoever looks after the hardware hears of the gap.
+        back, so whoever looks after the hardware hears of the gap. Reminders of alerts the
+        catch-up itself raises are left out, and `inactive_seconds` is measured at `now`.
         """
         start = self._now if down_since is None else max(self._now, _ts(down_since))
         out = self.advance(_dt(start)) if start > self._now else []
@@ -246,10 +247,15 @@ class Household:
             woke = [
                 self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
             ]
-        out += [
-            replace(item, downtime_seconds=downtime) if isinstance(item, CareEvent) else item
-            for item in woke
-        ]
+        # Told all at once, the catch-up needs no reminders of alerts it raises itself, and
+        # each event tells the silence as it is now, not as it was at its deadline.
+        raised_alert = any(isinstance(i, CareEvent) and i.type is EventType.ALERT for i in woke)
+        for item in woke:
+            if not isinstance(item, CareEvent):
+                out.append(item)
+            elif not (raised_alert and item.type is EventType.REMINDER):
+                inactive = int(resume_ts - self._quiet_since)
+                out.append(replace(item, downtime_seconds=downtime, inactive_seconds=inactive))
         return out
 
     # ----------------------------------------------------------------- outputs
