@@ -355,9 +355,10 @@ async def test_no_entity_writes_state_while_nothing_happens(
     assert value(hass, SOURCES_ONLINE) == "5"
     # Reminders every 30 minutes from 2 h are events, not entity writes.
     assert {moment for moment, _, _ in writes} == {T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR}
-    changed = {
-        (moment, entity_id) for moment, kind, entity_id in writes if kind == EVENT_STATE_CHANGED
-    }
+    # Only the entities whose own state changed write: no unchanged re-writes.
+    assert {kind for _, kind, _ in writes} == {EVENT_STATE_CHANGED}
+    changed = {(moment, entity_id) for moment, _, entity_id in writes}
+    assert len(changed) == len(writes)
     assert changed == {
         (T0 + HOUR, CARE_LEVEL),
         (T0 + HOUR, NEXT_ESCALATION),

@@ -15,6 +15,7 @@ class CarePlugEntity(Entity):
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    _shown: tuple[object, object] = (None, None)
 
     def __init__(self, entry: CarePlugConfigEntry, description: EntityDescription) -> None:
         self.coordinator: CarePlugCoordinator = entry.runtime_data
@@ -28,8 +29,16 @@ class CarePlugEntity(Entity):
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
+        self._shown = self._shows()
         self.async_on_remove(self.coordinator.async_add_listener(self._on_status))
+
+    def _shows(self) -> tuple[object, object]:
+        return (self.state, self.extra_state_attributes)
 
     @callback
     def _on_status(self) -> None:
-        self.async_write_ha_state()
+        # The status covers the whole household; write only entities whose own part changed.
+        shown = self._shows()
+        if shown != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()
