@@ -20,6 +20,7 @@ def missing_source_issue_id(entry_id: str, entity_id: str) -> str:
 @callback
 def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     """A watched entity no longer exists: the household cannot see through it."""
+    _async_forget_unwatched(hass, entry)
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -36,7 +37,31 @@ def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str
 @callback
 def async_source_back(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     """The entity exists (again): its issue, if any, is solved."""
+    _async_forget_unwatched(hass, entry)
     ir.async_delete_issue(hass, DOMAIN, missing_source_issue_id(entry.entry_id, entity_id))
+
+
+@callback
+def _async_forget_unwatched(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Drop the missing-source issues of sources the household no longer watches.
+
+    A source removed in the household's options (rather than through its repair) takes
+    its issue with it. The household reports on each of its sources when it starts, so
+    this runs after every options change.
+    """
+    prefix = missing_source_issue_id(entry.entry_id, "")
+    watched = {
+        missing_source_issue_id(entry.entry_id, entity_id)
+        for key in ROLE_KEYS.values()
+        for entity_id in entry.options.get(key, [])
+    }
+    stale = [
+        issue_id
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith(prefix) and issue_id not in watched
+    ]
+    for issue_id in stale:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback

@@ -23,6 +23,11 @@ class MissingSourceFlow(RepairsFlow):
         self._entity_id = entity_id
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        if user_input is not None and "issue_id" in user_input:
+            # Home Assistant opens every fix flow with `{"issue_id": ...}` as the user
+            # input of this first step (a compatibility fallback): that is no answer to
+            # the form, which has not even been shown yet.
+            user_input = None
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
             return self.async_abort(reason="household_removed")
