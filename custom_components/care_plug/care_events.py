@@ -71,5 +71,5 @@ def alert_entity_type(event: CareEvent) -> str | None:
             ):
                 return "monitoring_restored"
             return None
-        case EventType.REMINDER:
+        case _:  # EventType.REMINDER: it repeats what the entity already shows
             return None
