@@ -343,14 +343,6 @@ async def test_fix_flow_left_empty_drops_the_source(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine: a household restored with other sources than it saved keeps the saved "
-        "monitoring state (Household.from_dict/resume never recompute it) until the next "
-        "activity or deadline"
-    ),
-)
 async def test_monitoring_is_ok_as_soon_as_the_missing_source_is_dropped(
     hass: HomeAssistant, household_entry: MockConfigEntry, client: TestClient[Any, Any]
 ) -> None:

@@ -117,3 +117,18 @@ def test_rename_of_an_unknown_source_changes_nothing() -> None:
     data = household().to_dict()
     assert rename_source(data, "sensor.nope", "sensor.other") is data
     assert rename_source({"sources": []}, TV, "sensor.other") == {"sources": []}
+
+
+def test_resume_recomputes_monitoring_for_the_sources_it_now_has() -> None:
+    house = household({TV: Role.POWER, FRIDGE: Role.BACKGROUND_POWER},
+                      attention=timedelta(hours=10), warning=timedelta(hours=20),
+                      critical=timedelta(hours=30))  # fmt: skip
+    tv_on(house, T0)
+    house.observe(FRIDGE, "unavailable", T0 + MIN)
+    assert house.monitoring is Monitoring.DEGRADED
+    without_fridge = Household.from_dict(settings({TV: Role.POWER}), house.to_dict())
+    out = without_fridge.resume(T0 + 2 * MIN)
+    assert without_fridge.monitoring is Monitoring.OK
+    assert [(e.type, e.previous_monitoring, e.monitoring) for e in care(out)] == [
+        (EventType.MONITORING, Monitoring.DEGRADED, Monitoring.OK)
+    ]

@@ -241,6 +241,8 @@ class Household:
                 source.last_report = max(source.last_report, resume_ts)
         self._refresh()
         woke = self.advance(_dt(resume_ts)) if resume_ts > self._now else []
+        # Sources may have been added or dropped since the state was saved.
+        woke += self._health_changed()
         downtime = int(resume_ts - start)
         if not woke and downtime > self._tuning.monitoring_lost_after_seconds:
             self._now = resume_ts
