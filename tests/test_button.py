@@ -13,10 +13,12 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+
+from .common import move_to as advance
+from .common import value as state
 
 pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
 
@@ -25,22 +27,10 @@ CHECK_IN = "button.mum_check_in"
 ACKNOWLEDGE = "button.mum_acknowledge"
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: datetime) -> None:
-    freezer.move_to(to)
-    async_fire_time_changed(hass, to)
-    await hass.async_block_till_done()
-
-
 async def press(hass: HomeAssistant, entity_id: str, context: Context | None = None) -> None:
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id}, blocking=True, context=context
     )
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
 
 
 async def test_buttons_belong_to_the_household(

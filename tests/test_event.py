@@ -14,10 +14,13 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+
+from .common import move_to as advance
+from .common import value as state
+from .common import walk
 
 pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
 
@@ -49,21 +52,6 @@ QUIET = {
 }
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: datetime) -> None:
-    freezer.move_to(to)
-    async_fire_time_changed(hass, to)
-    await hass.async_block_till_done()
-
-
-async def walk(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: datetime, end: datetime
-) -> None:
-    moment = start
-    while moment < end:
-        moment = min(moment + timedelta(minutes=10), end)
-        await advance(hass, freezer, moment)
-
-
 async def set_source(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime, entity_id: str, value: str
 ) -> None:
@@ -72,12 +60,6 @@ async def set_source(
     attributes = {} if value == "unavailable" else QUIET[entity_id][1]
     hass.states.async_set(entity_id, value, attributes)
     await hass.async_block_till_done()
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
 
 
 def identity(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:

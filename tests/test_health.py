@@ -25,6 +25,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.care_plug import DOMAIN
 
+from .common import attribute as _attr
+from .common import value as _state
+
 START = datetime(2026, 1, 15, 10, 0, 0, tzinfo=UTC)
 
 MONITORING = "sensor.mum_monitoring"
@@ -65,18 +68,6 @@ def _set(hass: HomeAssistant, entity_id: str, state: str, *, force_update: bool 
     current = hass.states.get(entity_id)
     attributes = None if current is None else current.attributes
     hass.states.async_set(entity_id, state, attributes, force_update=force_update)
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _attr(hass: HomeAssistant, entity_id: str, name: str) -> Any:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.attributes[name]
 
 
 def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:

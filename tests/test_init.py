@@ -15,18 +15,18 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import CoreState, HomeAssistant, State
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
 
+from .common import move_to, state_of, value
 from .conftest import HOUSEHOLD_OPTIONS, set_sources
 
 T0 = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # 08:00 local (US/Pacific)
@@ -50,23 +50,6 @@ ENTITIES = {
 }
 
 pytestmark = pytest.mark.freeze_time(T0)
-
-
-async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime) -> None:
-    """Let the clock run to `moment`, firing every timer that is due by then."""
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> State:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
-
-
-def value(hass: HomeAssistant, entity_id: str) -> str:
-    return state_of(hass, entity_id).state
 
 
 def store_key(entry: MockConfigEntry) -> str:

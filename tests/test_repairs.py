@@ -28,6 +28,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.care_plug import DOMAIN
 
+from .common import attribute as _attr
+from .common import value as _state
 from .conftest import HOUSEHOLD_OPTIONS
 
 THRESHOLDS = ("attention_after", "warning_after", "critical_after")
@@ -77,18 +79,6 @@ def _remove(hass: HomeAssistant, entity_id: str) -> None:
     """The entity is deleted: out of the entity registry and the state machine."""
     er.async_get(hass).async_remove(entity_id)
     hass.states.async_remove(entity_id)
-
-
-def _attr(hass: HomeAssistant, entity_id: str, name: str) -> Any:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.attributes[name]
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -38,6 +38,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
 
+from .common import move_to, state_of, value
 from .conftest import HOUSEHOLD_OPTIONS, set_sources
 
 ENTRY_ID = "01JD8Q4V7X0K2M3N4P5R6S7T8V"
@@ -183,23 +184,6 @@ async def start(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-
-
-async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime) -> None:
-    """Let the clock run to `moment`, firing every timer that is due by then."""
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> State:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
-
-
-def value(hass: HomeAssistant, entity_id: str) -> str:
-    return state_of(hass, entity_id).state
 
 
 def kinds(events: list[Event[dict[str, Any]]]) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, HomeAssistant, State, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -30,6 +30,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.care_plug.const import EVENT_CARE
+
+from .common import move_to, state_of, value
 
 T0 = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # 08:00 local (US/Pacific)
 HOUR = timedelta(hours=1)
@@ -50,28 +52,11 @@ ALERT = "binary_sensor.mum_alert"
 pytestmark = pytest.mark.freeze_time(T0)
 
 
-async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime) -> None:
-    """Let the clock run to `moment`, firing every timer that is due by then."""
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
 async def set_state(
     hass: HomeAssistant, entity_id: str, state: str, attributes: dict[str, Any]
 ) -> None:
     hass.states.async_set(entity_id, state, attributes)
     await hass.async_block_till_done()
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> State:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
-
-
-def value(hass: HomeAssistant, entity_id: str) -> str:
-    return state_of(hass, entity_id).state
 
 
 def iso(moment: datetime) -> str:

@@ -15,10 +15,13 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+
+from .common import attribute, walk
+from .common import move_to as advance
+from .common import value as state
 
 pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
 
@@ -44,23 +47,6 @@ SHOWN = (
 )
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: datetime) -> None:
-    """Let the clock run to `to`; the household's timer fires on the way."""
-    freezer.move_to(to)
-    async_fire_time_changed(hass, to)
-    await hass.async_block_till_done()
-
-
-async def walk(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: datetime, end: datetime
-) -> None:
-    """Let the clock run from `start` to `end` in ten-minute steps (a real evening)."""
-    moment = start
-    while moment < end:
-        moment = min(moment + timedelta(minutes=10), end)
-        await advance(hass, freezer, moment)
-
-
 async def call(
     hass: HomeAssistant,
     service: str,
@@ -76,18 +62,6 @@ async def status(hass: HomeAssistant, data: dict[str, Any] | None = None) -> dic
     )
     assert isinstance(response, dict)
     return response
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
-
-
-def attribute(hass: HomeAssistant, entity_id: str, name: str) -> Any:
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.attributes[name]
 
 
 def shown(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:

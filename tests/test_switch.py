@@ -12,30 +12,18 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+
+from .common import move_to as advance
+from .common import value as state
+from .common import walk
 
 pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
 
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 AWAY = "switch.mum_away"
-
-
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: datetime) -> None:
-    freezer.move_to(to)
-    async_fire_time_changed(hass, to)
-    await hass.async_block_till_done()
-
-
-async def walk(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: datetime, end: datetime
-) -> None:
-    moment = start
-    while moment < end:
-        moment = min(moment + timedelta(minutes=10), end)
-        await advance(hass, freezer, moment)
 
 
 async def switch(hass: HomeAssistant, service: str, context: Context | None = None) -> None:
@@ -48,12 +36,6 @@ def away(hass: HomeAssistant) -> tuple[str, Any]:
     current = hass.states.get(AWAY)
     assert current is not None
     return current.state, current.attributes["until"]
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
 
 
 async def test_switch_belongs_to_the_household(
