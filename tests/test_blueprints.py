@@ -1,0 +1,221 @@
+"""The automation blueprints, validated and run by real automations against a household."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import Context, HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+
+pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
+
+START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+ALERT_ID = "20260302T180000Z-1"
+REPO_BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "care_plug"
+BLUEPRINTS = ("resident_check_in", "family_alert", "welfare_report", "maintenance")
+SOURCE_URL = "https://github.com/care-plug/care_plug/blob/main/blueprints/automation/care_plug/"
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: datetime) -> None:
+    """Let the clock run to `to`; the household's timer fires on the way."""
+    freezer.move_to(to)
+    async_fire_time_changed(hass, to)
+    await hass.async_block_till_done()
+
+
+async def use_blueprint(
+    hass: HomeAssistant, tmp_path: Path, name: str, inputs: dict[str, Any]
+) -> None:
+    """Install the repository's blueprints in a scratch config dir; run one automation."""
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(REPO_BLUEPRINTS, hass.config.path("blueprints/automation/care_plug"))
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": name,
+                "alias": name,
+                "use_blueprint": {"path": f"care_plug/{name}.yaml", "input": inputs},
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    state = hass.states.get(f"automation.{name}")
+    assert state is not None
+    assert state.state == "on"
+
+
+def data(calls: list[ServiceCall]) -> list[dict[str, Any]]:
+    return [dict(call.data) for call in calls]
+
+
+def care_state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+# ---------------------------------------------------------------- schema
+
+
+@pytest.mark.parametrize("name", BLUEPRINTS)
+def test_blueprint_validates_against_the_automation_schema(name: str) -> None:
+    path = REPO_BLUEPRINTS / f"{name}.yaml"
+    blueprint = Blueprint(
+        load_yaml_dict(str(path)), expected_domain="automation", schema=AUTOMATION_BLUEPRINT_SCHEMA
+    )
+    metadata = blueprint.metadata
+    assert metadata["domain"] == "automation"
+    assert metadata["source_url"] == SOURCE_URL + f"{name}.yaml"
+    assert metadata["author"] == "Care Plug"
+    assert metadata["homeassistant"] == {"min_version": "2026.10.0"}
+    assert metadata["name"].startswith("Care Plug")
+    assert metadata["description"]
+    # Inputs in sections, each described; everything but the household has a default.
+    for section in metadata["input"].values():
+        assert set(section) >= {"name", "input"}
+        for key, field in section["input"].items():
+            assert field["description"], key
+            if key != "household":
+                assert "default" in field, key
+    household = metadata["input"]["household_section"]["input"]["household"]
+    assert household["selector"] == {"config_entry": {"integration": DOMAIN}}
+    assert "default" not in household
+
+
+# ---------------------------------------------------------------- resident check-in
+
+
+async def test_resident_check_in_asks_at_attention_and_the_answer_checks_in(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+    hass_admin_user: Any,
+) -> None:
+    speak = async_mock_service(hass, "tts", "speak")
+    phone = async_mock_service(hass, "notify", "mobile_app_mums_phone")
+    extra = async_mock_service(hass, "notify", "mum_tablet")
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "resident_check_in",
+        {
+            "household": household.entry_id,
+            "tts_entity": "tts.home_assistant_cloud",
+            "media_players": ["media_player.kitchen"],
+            "notify_services": ["notify.mobile_app_mums_phone"],
+            "notify_action": [
+                {
+                    "action": "notify.mum_tablet",
+                    "data": {
+                        "message": "{{ care_message }}",
+                        "data": {"action": "{{ check_in_action }}"},
+                    },
+                }
+            ],
+        },
+    )
+    entry_id = household.entry_id
+
+    await advance(hass, freezer, START + timedelta(minutes=59))
+    assert (speak, phone, extra) == ([], [], [])
+
+    await advance(hass, freezer, START + timedelta(hours=1))
+    assert care_state(hass, "sensor.mum_care_level") == "attention"
+    spoken = {
+        "entity_id": ["tts.home_assistant_cloud"],
+        "media_player_entity_id": ["media_player.kitchen"],
+        "message": (
+            "Hello, is everything all right? "
+            "Please press I'm OK on your phone, or switch something on."
+        ),
+    }
+    question = "We have not seen any activity at home for a while. Press I'm OK if you are fine."
+    check_in_action = f"CARE_PLUG_CHECK_IN_{entry_id}"
+    asked = {
+        "title": "Are you OK?",
+        "message": question,
+        "data": {
+            "tag": f"care_plug_check_in_{entry_id}",
+            "actions": [{"action": check_in_action, "title": "I'm OK"}],
+        },
+    }
+    assert data(speak) == [spoken]
+    assert data(phone) == [asked]
+    assert data(extra) == [{"message": question, "data": {"action": check_in_action}}]
+
+    # Warning is a level higher: asked again. Nothing else happens in between.
+    await advance(hass, freezer, START + timedelta(hours=1, minutes=59))
+    assert len(phone) == 1
+    await advance(hass, freezer, START + timedelta(hours=2))
+    assert care_state(hass, "sensor.mum_care_level") == "warning"
+    assert data(speak) == [spoken, spoken]
+    assert data(phone) == [asked, asked]
+
+    # Another household's button does nothing here.
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": "CARE_PLUG_CHECK_IN_other"},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_care_level") == "warning"
+
+    # Mum presses "I'm OK": checked in, back to normal, nothing more is sent.
+    events = async_capture_events(hass, EVENT_CARE)
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": check_in_action},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_care_level") == "normal"
+    assert [(event.data["type"], event.data.get("resolved_by")) for event in events] == [
+        ("resolved", "check_in")
+    ]
+    assert (len(speak), len(phone), len(extra)) == (2, 2, 2)
+
+
+async def test_resident_check_in_from_a_chosen_level_without_speakers(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    speak = async_mock_service(hass, "tts", "speak")
+    phone = async_mock_service(hass, "notify", "mobile_app_mums_phone")
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "resident_check_in",
+        {
+            "household": household.entry_id,
+            "min_level": "critical",
+            "notify_services": ["notify.mobile_app_mums_phone"],
+        },
+    )
+    await advance(hass, freezer, START + timedelta(hours=2, minutes=59))
+    assert care_state(hass, "sensor.mum_care_level") == "warning"
+    assert phone == []
+    await advance(hass, freezer, START + timedelta(hours=3))
+    assert care_state(hass, "sensor.mum_care_level") == "critical"
+    assert [call.data["title"] for call in phone] == ["Are you OK?"]
+    assert speak == []
