@@ -32,13 +32,19 @@ POWER_ATTRS = {"device_class": "power", "unit_of_measurement": "W"}
 
 @asynccontextmanager
 async def running_hass(config_dir: str | None = None) -> AsyncIterator[HomeAssistant]:
-    """A running Home Assistant with custom integrations enabled; stopped on exit."""
+    """A running Home Assistant with custom integrations enabled; stopped on exit.
+
+    Registries are phcc's in-memory ones (fresh at every start); `Store`s are real files.
+    """
     logging.getLogger("homeassistant").setLevel(logging.ERROR)
     logging.getLogger("custom_components").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="careplug-bench-") as tmp:
         async with async_test_home_assistant(config_dir=config_dir or tmp) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            yield hass
+            try:
+                yield hass
+            finally:
+                await hass.async_stop(force=True)  # households save their Stores
 
 
 def plugs(index: int) -> list[str]:
