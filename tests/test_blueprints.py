@@ -219,3 +219,152 @@ async def test_resident_check_in_from_a_chosen_level_without_speakers(
     assert care_state(hass, "sensor.mum_care_level") == "critical"
     assert [call.data["title"] for call in phone] == ["Are you OK?"]
     assert speak == []
+
+
+# ---------------------------------------------------------------- family
+
+
+async def test_family_alert(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+    hass_admin_user: Any,
+) -> None:
+    alex = async_mock_service(hass, "notify", "mobile_app_alex_phone")
+    sam = async_mock_service(hass, "notify", "mobile_app_sam_phone")
+    group = async_mock_service(hass, "notify", "family")
+    hass.states.async_set(
+        "person.alex", "home", {"user_id": hass_admin_user.id, "friendly_name": "Alex"}
+    )
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "family_alert",
+        {
+            "household": household.entry_id,
+            "notify_services": ["notify.mobile_app_alex_phone", "notify.mobile_app_sam_phone"],
+            "notify_action": [
+                {
+                    "action": "notify.family",
+                    "data": {
+                        "title": "{{ care_title }}",
+                        "message": "{{ care_message }} [{{ care_kind }}]",
+                    },
+                }
+            ],
+        },
+    )
+    entry_id = household.entry_id
+    acknowledge_action = f"CARE_PLUG_ACKNOWLEDGE_{entry_id}"
+    button = {"actions": [{"action": acknowledge_action, "title": "Acknowledge"}]}
+    tag = {"tag": f"care_plug_{ALERT_ID}", "group": "care_plug"}
+
+    # Attention is below the chosen level (warning): the family is not disturbed.
+    await advance(hass, freezer, START + timedelta(hours=1))
+    assert care_state(hass, "sensor.mum_care_level") == "attention"
+    assert (alex, sam, group) == ([], [], [])
+
+    # Warning, then a reminder every 30 minutes, critical, and reminders again.
+    for minutes in range(70, 4 * 60 + 1, 10):
+        await advance(hass, freezer, START + timedelta(minutes=minutes))
+    sent = [
+        ("Mum: warning", "Mum: no sign of activity for 2 h; care level is now warning."),
+        (
+            "Mum: warning",
+            "Reminder: Mum is still at care level warning and nobody has acknowledged it; "
+            "no sign of activity for 2 h 30 min.",
+        ),
+        ("Mum: critical", "Mum: no sign of activity for 3 h; care level is now critical."),
+        (
+            "Mum: critical",
+            "Reminder: Mum is still at care level critical and nobody has acknowledged it; "
+            "no sign of activity for 3 h 30 min.",
+        ),
+        (
+            "Mum: critical",
+            "Reminder: Mum is still at care level critical and nobody has acknowledged it; "
+            "no sign of activity for 4 h.",
+        ),
+    ]
+    phone = [
+        {"title": title, "message": message, "data": {**tag, **button}} for title, message in sent
+    ]
+    kinds = ["alert", "reminder", "alert", "reminder", "reminder"]
+    assert data(alex) == phone
+    assert data(sam) == phone
+    assert data(group) == [
+        {"title": title, "message": f"{message} [{kind}]"}
+        for (title, message), kind in zip(sent, kinds, strict=True)
+    ]
+
+    # Alex presses "Acknowledge" on the phone: acknowledged by Alex, everyone is told.
+    events = async_capture_events(hass, EVENT_CARE)
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": acknowledge_action},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    await hass.async_block_till_done()
+    assert [(event.data["type"], event.data["by"]) for event in events] == [
+        ("acknowledged", "Alex")
+    ]
+    acknowledged = (
+        "Mum: the alert at care level critical was acknowledged by Alex; "
+        "no sign of activity for 4 h."
+    )
+    assert data(alex)[5:] == [{"title": "Mum: acknowledged", "message": acknowledged, "data": tag}]
+    assert data(group)[5:] == [
+        {"title": "Mum: acknowledged", "message": f"{acknowledged} [acknowledged]"}
+    ]
+
+    # No more reminders, however long it stays critical.
+    for minutes in range(4 * 60 + 10, 6 * 60 + 1, 10):
+        await advance(hass, freezer, START + timedelta(minutes=minutes))
+    assert care_state(hass, "sensor.mum_care_level") == "critical"
+    assert (len(alex), len(sam), len(group)) == (6, 6, 6)
+
+    # Mum puts the kettle on: the episode is over, everyone is told.
+    hass.states.async_set(
+        "sensor.kettle_power", "2000", {"device_class": "power", "unit_of_measurement": "W"}
+    )
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_care_level") == "normal"
+    resolved = "Mum: activity seen again; care level is back from critical to normal."
+    assert data(alex)[6:] == [{"title": "Mum: back to normal", "message": resolved, "data": tag}]
+    assert data(sam)[6:] == data(alex)[6:]
+    assert data(group)[6:] == [
+        {"title": "Mum: back to normal", "message": f"{resolved} [resolved]"}
+    ]
+
+    # A late press after the episode is over does no harm.
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": acknowledge_action},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_care_level") == "normal"
+    assert len(alex) == 7
+
+
+async def test_acknowledge_by_is_used_only_without_a_user(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: Any,
+) -> None:
+    await advance(hass, freezer, START + timedelta(hours=2))
+    events = async_capture_events(hass, EVENT_CARE)
+    entry = {"config_entry_id": household.entry_id}
+    await hass.services.async_call(DOMAIN, "acknowledge", {**entry, "by": "Alex"}, blocking=True)
+    await hass.services.async_call(
+        DOMAIN,
+        "acknowledge",
+        {**entry, "by": "Alex"},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.services.async_call(DOMAIN, "acknowledge", entry, blocking=True)
+    assert [event.data["by"] for event in events] == ["Alex", hass_admin_user.name, None]

@@ -35,7 +35,12 @@ from .coordinator import CarePlugConfigEntry, CarePlugCoordinator
 
 _TARGET: dict[Any, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 CHECK_IN_SCHEMA = vol.Schema(_TARGET)
-ACKNOWLEDGE_SCHEMA = vol.Schema({**_TARGET, vol.Optional(ATTR_NOTE): cv.string})
+# Who acknowledged, when the call carries no user (an automation answering a phone's
+# notification action runs in its own context); the caller's user name wins.
+ATTR_BY = "by"
+ACKNOWLEDGE_SCHEMA = vol.Schema(
+    {**_TARGET, vol.Optional(ATTR_NOTE): cv.string, vol.Optional(ATTR_BY): cv.string}
+)
 SET_AWAY_SCHEMA = vol.Schema(
     {
         **_TARGET,
@@ -85,7 +90,7 @@ async def _check_in(call: ServiceCall) -> None:
 
 async def _acknowledge(call: ServiceCall) -> None:
     household = _household(call)
-    by = await async_user_name(call.hass, call.context)
+    by = await async_user_name(call.hass, call.context) or call.data.get(ATTR_BY) or None
     household.acknowledge(by, call.data.get(ATTR_NOTE), call.context)
 
 
