@@ -368,3 +368,113 @@ async def test_acknowledge_by_is_used_only_without_a_user(
     )
     await hass.services.async_call(DOMAIN, "acknowledge", entry, blocking=True)
     assert [event.data["by"] for event in events] == ["Alex", hass_admin_user.name, None]
+
+
+# ---------------------------------------------------------------- welfare office
+
+
+async def test_welfare_report(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    office = async_mock_service(hass, "rest_command", "welfare_office")
+    mailbox = async_mock_service(hass, "notify", "office_mailbox")
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "welfare_report",
+        {
+            "household": household.entry_id,
+            "office": "Welfare team, case 2026-014",
+            "address": "12 Garden Road, Flat 3",
+            "phone": "+82 10 1234 5678",
+            "report_action": [
+                {
+                    "action": "notify.office_mailbox",
+                    "data": {"title": "{{ report_title }}", "message": "{{ report_message }}"},
+                },
+                {
+                    "action": "rest_command.welfare_office",
+                    "data": {
+                        "household": "{{ household }}",
+                        "level": "{{ level }}",
+                        "hours": "{{ inactive_hours }}",
+                        "minutes": "{{ inactive_minutes }}",
+                        "alert_id": "{{ alert_id }}",
+                        "kind": "{{ report_kind }}",
+                        "phone": "{{ phone }}",
+                    },
+                },
+            ],
+        },
+    )
+    # Mum boils the kettle at 17:10, then nothing: attention, warning, no report yet.
+    await advance(hass, freezer, START + timedelta(minutes=10))
+    kettle = {"device_class": "power", "unit_of_measurement": "W"}
+    hass.states.async_set("sensor.kettle_power", "2000", kettle)
+    await hass.async_block_till_done()
+    hass.states.async_set("sensor.kettle_power", "0", kettle)
+    await hass.async_block_till_done()
+    for minutes in range(20, 3 * 60 + 1, 10):
+        await advance(hass, freezer, START + timedelta(minutes=minutes))
+    assert care_state(hass, "sensor.mum_care_level") == "warning"
+    assert (office, mailbox) == ([], [])
+    await advance(hass, freezer, START + timedelta(hours=3, minutes=10))
+    assert care_state(hass, "sensor.mum_care_level") == "critical"
+    for minutes in range(3 * 60 + 20, 3 * 60 + 41, 10):
+        await advance(hass, freezer, START + timedelta(minutes=minutes))
+    contact = (
+        "Office: Welfare team, case 2026-014\n"
+        "Address: 12 Garden Road, Flat 3\n"
+        "Phone: +82 10 1234 5678"
+    )
+    alert_id = "20260302T181000Z-1"
+
+    def report(kind: str, minutes: int) -> str:
+        return (
+            f"Care Plug {kind}: Mum is at critical.\n"
+            "Reason: inactivity.\n"
+            # Home Assistant's test time zone is US/Pacific: 17:10 UTC is 09:10 there.
+            f"No activity for 3 h {minutes} min (last activity: 2026-03-02 09:10).\n"
+            "Monitoring: ok.\n"
+            f"Alert: {alert_id}.\n" + contact
+        )
+
+    # Critical, and again at the reminder half an hour later (nobody acknowledged).
+    assert data(mailbox) == [
+        {"title": "Critical: Mum", "message": report("alert", 0)},
+        {"title": "Critical: Mum", "message": report("reminder", 30)},
+    ]
+    posted = {"household": "Mum", "level": "critical", "alert_id": alert_id}
+    phone = {"phone": "+82 10 1234 5678"}
+    assert data(office) == [
+        {**posted, "hours": 3, "minutes": 0, "kind": "alert", **phone},
+        {**posted, "hours": 3, "minutes": 30, "kind": "reminder", **phone},
+    ]
+
+    # The office acknowledges: no more reports while it stays critical.
+    await hass.services.async_call(
+        DOMAIN,
+        "acknowledge",
+        {"config_entry_id": household.entry_id, "by": "Office"},
+        blocking=True,
+    )
+    for minutes in range(3 * 60 + 50, 5 * 60 + 1, 10):
+        await advance(hass, freezer, START + timedelta(minutes=minutes))
+    assert len(mailbox) == 2
+
+    # A check-in ends the episode: the office hears that it is over.
+    await hass.services.async_call(
+        DOMAIN, "check_in", {"config_entry_id": household.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert data(mailbox)[2:] == [
+        {
+            "title": "Resolved: Mum",
+            "message": f"Care Plug: Mum is back to normal (check_in). Alert {alert_id}.\n"
+            + contact,
+        }
+    ]
+    assert data(office)[2:] == [{**posted, "hours": 0, "minutes": 0, "kind": "resolved", **phone}]
