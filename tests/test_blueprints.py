@@ -478,3 +478,82 @@ async def test_welfare_report(
         }
     ]
     assert data(office)[2:] == [{**posted, "hours": 0, "minutes": 0, "kind": "resolved", **phone}]
+
+
+# ---------------------------------------------------------------- maintenance
+
+
+async def test_maintenance_notices_degraded_lost_and_restored(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    installer = async_mock_service(hass, "notify", "installer")
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "maintenance",
+        {
+            "household": household.entry_id,
+            "notice_action": [
+                {
+                    "action": "notify.installer",
+                    "data": {
+                        "title": "{{ notice_title }}",
+                        "message": "{{ notice_message }} ({{ notice_kind }})",
+                    },
+                }
+            ],
+        },
+    )
+    sources = {
+        "sensor.tv_power": ("0.4", {"device_class": "power", "unit_of_measurement": "W"}),
+        "sensor.kettle_power": ("0", {"device_class": "power", "unit_of_measurement": "W"}),
+        "sensor.fridge_power": ("85", {"device_class": "power", "unit_of_measurement": "W"}),
+        "sensor.living_room_illuminance": (
+            "3",
+            {"device_class": "illuminance", "unit_of_measurement": "lx"},
+        ),
+        "binary_sensor.hallway_motion": ("off", {"device_class": "motion"}),
+    }
+    title = "Care Plug maintenance: Mum"
+
+    # One plug drops off the network: degraded.
+    await advance(hass, freezer, START + timedelta(minutes=1))
+    hass.states.async_set("sensor.tv_power", "unavailable")
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_monitoring") == "degraded"
+    degraded = (
+        "Monitoring at Mum is degraded: some sources are offline. Check the plugs and sensors."
+    )
+    assert data(installer) == [{"title": title, "message": f"{degraded} (degraded)"}]
+
+    # Everything goes: lost.
+    await advance(hass, freezer, START + timedelta(minutes=2))
+    for entity_id in list(sources)[1:]:
+        hass.states.async_set(entity_id, "unavailable")
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_monitoring") == "lost"
+    lost = (
+        "Monitoring at Mum is lost: no source is online. "
+        "Check the power and network of the box and plugs."
+    )
+    assert data(installer)[1:] == [{"title": title, "message": f"{lost} (lost)"}]
+
+    # Power comes back, source by source: partly back (degraded again), then restored.
+    await advance(hass, freezer, START + timedelta(minutes=5))
+    for entity_id, (value, attributes) in sources.items():
+        hass.states.async_set(entity_id, value, attributes)
+    await hass.async_block_till_done()
+    assert care_state(hass, "sensor.mum_monitoring") == "ok"
+    restored = "Monitoring at Mum is back to normal."
+    assert data(installer)[2:] == [
+        {"title": title, "message": f"{degraded} (degraded)"},
+        {"title": title, "message": f"{restored} (restored)"},
+    ]
+
+    # Wellbeing alerts are not the maintainer's business.
+    await advance(hass, freezer, START + timedelta(hours=3, minutes=5))
+    assert care_state(hass, "sensor.mum_care_level") == "critical"
+    assert len(installer) == 4
