@@ -101,6 +101,7 @@ class CarePlugCoordinator:
         self._midnight: CALLBACK_TYPE | None = None
         self._stop_listener: CALLBACK_TYPE | None = None
         self._renames: dict[str, str] = {}
+        self._health_epoch = -1
         self._missing: set[str] = set()
         self.started = False
         self.status = self._snapshot()
@@ -209,17 +210,24 @@ class CarePlugCoordinator:
         entity_id = event.data["entity_id"]
         new_state = event.data["new_state"]
         if new_state is None:  # the entity was removed
-            self._apply(self.household.observe(entity_id, STATE_UNAVAILABLE, dt_util.utcnow()))
+            self._apply(
+                self.household.observe(entity_id, STATE_UNAVAILABLE, dt_util.utcnow()), reading=True
+            )
             self._check_missing(entity_id)
             return
         if entity_id in self._missing:
             self._missing.discard(entity_id)
             issues.async_source_back(self.hass, self.entry, entity_id)
-        self._apply(self.household.observe(entity_id, new_state.state, new_state.last_updated))
+        self._apply(
+            self.household.observe(entity_id, new_state.state, new_state.last_updated), reading=True
+        )
 
     @callback
     def _on_state_reported(self, event: Event[EventStateReportedData]) -> None:
-        self._apply(self.household.report(event.data["entity_id"], event.data["last_reported"]))
+        self._apply(
+            self.household.report(event.data["entity_id"], event.data["last_reported"]),
+            reading=True,
+        )
 
     @callback
     def _on_registry_updated(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
@@ -317,6 +325,7 @@ class CarePlugCoordinator:
         save: bool = False,
         context: Context | None = None,
         note: str | None = None,
+        reading: bool = False,
     ) -> None:
         for output in outputs:
             if isinstance(output, Activity):
@@ -326,6 +335,10 @@ class CarePlugCoordinator:
         if outputs or save:
             self._store.async_delay_save(self._data_to_save, SAVE_DELAY_SECONDS)
         self._schedule_timer()
+        epoch = self.household.health_epoch
+        if reading and not outputs and epoch == self._health_epoch:
+            return  # a reading that changed nothing the entities show
+        self._health_epoch = epoch
         status = self._snapshot()
         if status != self.status:
             self.status = status
@@ -347,7 +360,12 @@ class CarePlugCoordinator:
 
     def _schedule_timer(self) -> None:
         when = self.household.next_deadline()
-        if when == self._timer_at:
+        armed = self._timer_at
+        if when == armed or (when is None and armed is not None):
+            return
+        if armed is not None and when is not None and when > armed:
+            # Most readings push a deadline later (a report delays staleness). The armed timer
+            # then fires early, finds nothing due and re-arms: cheaper than re-arming each time.
             return
         if self._timer is not None:
             self._timer()

@@ -120,6 +120,7 @@ class Household:
         self._sun_bucket = -1.0
         self._sun_up: bool | None = None
         self._due = start
+        self._health_epoch = 0
         self._refresh()
 
     # ----------------------------------------------------------------- inputs
@@ -311,6 +312,14 @@ class Household:
         return self._away
 
     @property
+    def health_epoch(self) -> int:
+        """Counts the moments a source's health may have changed without any output.
+
+        A caller that shows source health need only look again when this has moved.
+        """
+        return self._health_epoch
+
+    @property
     def away_until(self) -> datetime | None:
         """End of the away period; None when not away or away with no end."""
         return _dt(self._away_until) if self._away and self._away_until != _NEVER else None
@@ -407,6 +416,7 @@ class Household:
         return out
 
     def _health_changed(self) -> list[Output]:
+        self._health_epoch += 1
         out = self._update_monitoring()
         self._refresh()
         return out
