@@ -332,13 +332,15 @@ class CarePlugCoordinator:
                 self._count_activity(output.time)
             else:
                 self._fire(output, context, note)
+        epoch = self.household.health_epoch
+        if reading and not outputs and epoch == self._health_epoch:
+            # A reading that changed nothing shown can only have moved deadlines later
+            # (a report delays staleness); the armed timer stays.
+            return
+        self._health_epoch = epoch
         if outputs or save:
             self._store.async_delay_save(self._data_to_save, SAVE_DELAY_SECONDS)
         self._schedule_timer()
-        epoch = self.household.health_epoch
-        if reading and not outputs and epoch == self._health_epoch:
-            return  # a reading that changed nothing the entities show
-        self._health_epoch = epoch
         status = self._snapshot()
         if status != self.status:
             self.status = status
