@@ -112,27 +112,53 @@ _EN_STATE_BUT: Final = {
 _RESTORED: Final = frozenset({Monitoring.OK, Monitoring.DEGRADED})
 
 
-class _English:
+class _Sentences:
+    """One event's sentence; each language fills in the parts."""
+
+    language: str
+
     def __init__(self, event: CareEvent, household: str) -> None:
         self.event = event
         self.household = household
-        self.inactive = format_duration(event.inactive_seconds, "en")
+        self.inactive = format_duration(event.inactive_seconds, self.language)
 
     def message(self) -> str:
         event = self.event
         if event.type is EventType.MONITORING:
             return f"{self.household}: {self._monitoring()}."
         if event.type is EventType.REMINDER:
-            text = (
-                f"Reminder: {self.household} is still at care level {_EN_LEVEL[event.level]}"
-                f" and nobody has acknowledged it; no sign of activity for {self.inactive}."
-            )
+            text = self._reminder()
         else:
             text = f"{self.household}: {self._body()}."
         if event.downtime_seconds is not None:
-            downtime = format_duration(event.downtime_seconds, "en")
-            text += f" Care Plug was not running for the last {downtime}."
+            downtime = format_duration(event.downtime_seconds, self.language)
+            text += self._downtime(downtime)
         return text
+
+    def _reminder(self) -> str:
+        raise NotImplementedError
+
+    def _downtime(self, downtime: str) -> str:
+        raise NotImplementedError
+
+    def _body(self) -> str:
+        raise NotImplementedError
+
+    def _monitoring(self) -> str:
+        raise NotImplementedError
+
+
+class _English(_Sentences):
+    language = "en"
+
+    def _reminder(self) -> str:
+        return (
+            f"Reminder: {self.household} is still at care level {_EN_LEVEL[self.event.level]}"
+            f" and nobody has acknowledged it; no sign of activity for {self.inactive}."
+        )
+
+    def _downtime(self, downtime: str) -> str:
+        return f" Care Plug was not running for the last {downtime}."
 
     def _body(self) -> str:
         event = self.event
@@ -222,27 +248,17 @@ _KO_STATE_BUT: Final = {
 }
 
 
-class _Korean:
-    def __init__(self, event: CareEvent, household: str) -> None:
-        self.event = event
-        self.household = household
-        self.inactive = format_duration(event.inactive_seconds, "ko")
+class _Korean(_Sentences):
+    language = "ko"
 
-    def message(self) -> str:
-        event = self.event
-        if event.type is EventType.MONITORING:
-            return f"{self.household}: {self._monitoring()}."
-        if event.type is EventType.REMINDER:
-            text = (
-                f"다시 알림: {self.household}의 {_KO_LEVEL[event.level]} 단계 알림을"
-                f" 아직 아무도 확인하지 않았으며, {self.inactive} 동안 활동이 없습니다."
-            )
-        else:
-            text = f"{self.household}: {self._body()}."
-        if event.downtime_seconds is not None:
-            downtime = format_duration(event.downtime_seconds, "ko")
-            text += f" 직전 {downtime} 동안 Care Plug가 동작하지 않았습니다."
-        return text
+    def _reminder(self) -> str:
+        return (
+            f"다시 알림: {self.household}의 {_KO_LEVEL[self.event.level]} 단계 알림을"
+            f" 아직 아무도 확인하지 않았으며, {self.inactive} 동안 활동이 없습니다."
+        )
+
+    def _downtime(self, downtime: str) -> str:
+        return f" 직전 {downtime} 동안 Care Plug가 동작하지 않았습니다."
 
     def _body(self) -> str:
         event = self.event
