@@ -150,6 +150,7 @@ class CarePlugCoordinator:
             async_track_state_report_event(hass, sources, self._on_state_reported),
             async_track_entity_registry_updated_event(hass, sources, self._on_registry_updated),
         ]
+        issues.async_forget_unwatched(hass, self.entry)
         now = dt_util.utcnow()
         outputs = self.household.resume(now, self._down_since)
         for entity_id in sources:
@@ -273,14 +274,15 @@ class CarePlugCoordinator:
     @callback
     def set_away(self, until: datetime | None, context: Context | None = None) -> None:
         """No inactivity alerts until `until` (None: until `end_away`)."""
-        now = dt_util.utcnow()
-        if until is not None and until <= now:
+        try:
+            outputs = self.household.set_away(dt_util.utcnow(), until)
+        except ValueError as err:  # the engine refuses an end that is not in the future
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="away_end_in_past",
-                translation_placeholders={"until": until.isoformat()},
-            )
-        self._apply(self.household.set_away(now, until), context=context)
+                translation_placeholders={"until": "" if until is None else until.isoformat()},
+            ) from err
+        self._apply(outputs, context=context)
 
     @callback
     def end_away(self, context: Context | None = None) -> None:
@@ -363,11 +365,9 @@ class CarePlugCoordinator:
     def _schedule_timer(self) -> None:
         when = self.household.next_deadline()
         armed = self._timer_at
-        if when == armed or (when is None and armed is not None):
-            return
-        if armed is not None and when is not None and when > armed:
-            # Most readings push a deadline later (a report delays staleness). The armed timer
-            # then fires early, finds nothing due and re-arms: cheaper than re-arming each time.
+        if armed is not None and (when is None or when >= armed):
+            # A deadline that moved later keeps the armed timer: it fires early, finds
+            # nothing due and re-arms, which is cheaper than re-arming at every change.
             return
         if self._timer is not None:
             self._timer()

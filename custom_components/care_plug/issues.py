@@ -20,7 +20,6 @@ def missing_source_issue_id(entry_id: str, entity_id: str) -> str:
 @callback
 def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     """A watched entity no longer exists: the household cannot see through it."""
-    _async_forget_unwatched(hass, entry)
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -37,31 +36,34 @@ def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str
 @callback
 def async_source_back(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     """The entity exists (again): its issue, if any, is solved."""
-    _async_forget_unwatched(hass, entry)
     ir.async_delete_issue(hass, DOMAIN, missing_source_issue_id(entry.entry_id, entity_id))
 
 
+def _missing_source_issues(hass: HomeAssistant, entry: ConfigEntry) -> list[str]:
+    """The ids of the household's missing-source issues."""
+    prefix = missing_source_issue_id(entry.entry_id, "")
+    return [
+        issue_id
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith(prefix)
+    ]
+
+
 @callback
-def _async_forget_unwatched(hass: HomeAssistant, entry: ConfigEntry) -> None:
+def async_forget_unwatched(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Drop the missing-source issues of sources the household no longer watches.
 
     A source removed in the household's options (rather than through its repair) takes
-    its issue with it. The household reports on each of its sources when it starts, so
-    this runs after every options change.
+    its issue with it: the household calls this each time it starts watching.
     """
-    prefix = missing_source_issue_id(entry.entry_id, "")
     watched = {
         missing_source_issue_id(entry.entry_id, entity_id)
         for key in ROLE_KEYS.values()
         for entity_id in entry.options.get(key, [])
     }
-    stale = [
-        issue_id
-        for domain, issue_id in ir.async_get(hass).issues
-        if domain == DOMAIN and issue_id.startswith(prefix) and issue_id not in watched
-    ]
-    for issue_id in stale:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    for issue_id in _missing_source_issues(hass, entry):
+        if issue_id not in watched:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback
@@ -83,6 +85,5 @@ def async_state_reset(hass: HomeAssistant, entry: ConfigEntry) -> None:
 def async_delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """The household is removed: none of its issues apply any more."""
     ir.async_delete_issue(hass, DOMAIN, f"{STATE_RESET}_{entry.entry_id}")
-    for key in ROLE_KEYS.values():
-        for entity_id in entry.options.get(key, []):
-            async_source_back(hass, entry, entity_id)
+    for issue_id in _missing_source_issues(hass, entry):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -382,6 +382,16 @@ def test_away_must_end_in_the_future() -> None:
         house.set_away(T0 + MIN, T0)
 
 
+def test_refused_away_changes_nothing_not_even_the_clock() -> None:
+    house = household()
+    tv_on(house, T0)
+    before = house.to_dict()
+    with pytest.raises(ValueError, match="future"):
+        house.set_away(T0 + CRITICAL, T0 + MIN)
+    assert house.to_dict() == before
+    assert house.level is Level.NORMAL
+
+
 def test_end_away_when_not_away_changes_nothing() -> None:
     house = household()
     tv_on(house, T0)

@@ -203,11 +203,14 @@ class Household:
         return out
 
     def set_away(self, now: datetime, until: datetime | None) -> list[Output]:
-        """The resident is away (or in hospital) until `until` (None: until `end_away`)."""
-        out = self.advance(now)
+        """The resident is away (or in hospital) until `until` (None: until `end_away`).
+
+        ValueError, with nothing changed, when `until` is not in the future.
+        """
         until_ts = _NEVER if until is None else _ts(until)
-        if until_ts <= self._now:
+        if until_ts <= max(self._now, _ts(now)):
             raise ValueError("away must end in the future")
+        out = self.advance(now)
         out += self._resolve(ResolvedBy.CHECK_IN)
         self._away = True
         self._away_until = until_ts
