@@ -24,6 +24,9 @@ SERVICE_GET_STATUS: Final = "get_status"
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_NOTE: Final = "note"
+# Who acknowledged, when the call carries no user (an automation answering a phone's
+# notification action runs in its own context); the caller's user name wins.
+ATTR_BY: Final = "by"
 ATTR_UNTIL: Final = "until"
 ATTR_DURATION: Final = "duration"
 

@@ -20,6 +20,7 @@ from homeassistant.helpers import service
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    ATTR_BY,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DURATION,
     ATTR_NOTE,
@@ -35,9 +36,6 @@ from .coordinator import CarePlugConfigEntry, CarePlugCoordinator
 
 _TARGET: dict[Any, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 CHECK_IN_SCHEMA = vol.Schema(_TARGET)
-# Who acknowledged, when the call carries no user (an automation answering a phone's
-# notification action runs in its own context); the caller's user name wins.
-ATTR_BY = "by"
 ACKNOWLEDGE_SCHEMA = vol.Schema(
     {**_TARGET, vol.Optional(ATTR_NOTE): cv.string, vol.Optional(ATTR_BY): cv.string}
 )

@@ -238,29 +238,28 @@ class Household:
         catch-up itself raises are left out, and `inactive_seconds` is measured at `now`.
         """
         start = self._now if down_since is None else max(self._now, _ts(down_since))
-        out = self.advance(_dt(start)) if start > self._now else []
+        out = self.advance(_dt(start))
         resume_ts = max(_ts(now), start)
         for source in self._sources.values():
             if not source.stale:
                 source.last_report = max(source.last_report, resume_ts)
         self._refresh()
-        woke = self.advance(_dt(resume_ts)) if resume_ts > self._now else []
+        woke = self.advance(_dt(resume_ts))
         # Sources may have been added or dropped since the state was saved.
         woke += self._health_changed()
         downtime = int(resume_ts - start)
         if not woke and downtime > self._tuning.monitoring_lost_after_seconds:
-            self._now = resume_ts
             woke = [
                 self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
             ]
         # Told all at once, the catch-up needs no reminders of alerts it raises itself, and
         # each event tells the silence as it is now, not as it was at its deadline.
         raised_alert = any(isinstance(i, CareEvent) and i.type is EventType.ALERT for i in woke)
+        inactive = int(resume_ts - self._quiet_since)
         for item in woke:
             if not isinstance(item, CareEvent):
                 out.append(item)
             elif not (raised_alert and item.type is EventType.REMINDER):
-                inactive = int(resume_ts - self._quiet_since)
                 out.append(replace(item, downtime_seconds=downtime, inactive_seconds=inactive))
         return out
 
