@@ -1,0 +1,1 @@
+"""A simulated resident and home: readings for tests, the demo and the benchmarks."""
