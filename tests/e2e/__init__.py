@@ -1,0 +1,1 @@
+"""End-to-end tests: a real `hass` server, its REST and WebSocket APIs, and a browser."""
