@@ -1,0 +1,7 @@
+"""`python -m simulator`: see simulator/cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
