@@ -131,7 +131,12 @@ async def test_preset_household(hass: HomeAssistant, mock_setup: AsyncMock) -> N
     assert result["data"] == {}
     options = result["result"].options
     # Flat, with no thresholds (the preset applies) and no tuning left at its default.
-    assert options == {"name": "Mum's flat", "risk_group": "high_risk", **SOURCES}
+    assert options == {
+        "name": "Mum's flat",
+        "risk_group": "high_risk",
+        "sensitivity": "normal",
+        **SOURCES,
+    }
     settings = HouseholdSettings.from_options(options)
     assert settings.thresholds == (12 * HOUR, 18 * HOUR, 24 * HOUR)
     assert settings.tuning == Tuning()
@@ -175,6 +180,7 @@ async def test_custom_household(hass: HomeAssistant, mock_setup: AsyncMock) -> N
     assert options == {
         "name": "Grandpa",
         "risk_group": "custom",
+        "sensitivity": "normal",
         "attention_after": hours(6),
         "warning_after": hours(12),
         "critical_after": hours(24),
@@ -257,7 +263,12 @@ async def test_source_errors(
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], SOURCES)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].options == {"name": "Mum", "risk_group": "at_risk", **SOURCES}
+    assert result["result"].options == {
+        "name": "Mum",
+        "risk_group": "at_risk",
+        "sensitivity": "normal",
+        **SOURCES,
+    }
 
 
 @pytest.mark.usefixtures("home", "mock_setup")
@@ -281,6 +292,7 @@ async def test_registered_entities_are_accepted(
     assert result["result"].options == {
         "name": "Mum",
         "risk_group": "general",
+        "sensitivity": "normal",
         **NO_SOURCES,
         "power_sources": ["sensor.tv_power"],
         "light_sources": ["sensor.lamp"],
@@ -367,6 +379,7 @@ async def test_options_change_sources_and_reload(
     assert entry.options == {
         "name": "Mum",
         "risk_group": "at_risk",
+        "sensitivity": "normal",
         **new_sources,
         "power_standby_w": 8.0,
     }
@@ -400,7 +413,12 @@ async def test_options_custom_to_preset_drops_thresholds(hass: HomeAssistant) ->
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {"name": "Mum", "risk_group": "general", **SOURCES}
+    assert entry.options == {
+        "name": "Mum",
+        "risk_group": "general",
+        "sensitivity": "normal",
+        **SOURCES,
+    }
     settings = HouseholdSettings.from_options(entry.options)
     assert settings.thresholds == (12 * HOUR, 30 * HOUR, 50 * HOUR)
 
@@ -431,6 +449,7 @@ async def test_options_preset_to_custom(hass: HomeAssistant) -> None:
     assert entry.options == {
         "name": "Mum",
         "risk_group": "custom",
+        "sensitivity": "normal",
         "attention_after": hours(10),
         "warning_after": hours(30),
         "critical_after": hours(48),

@@ -309,7 +309,7 @@ async def test_no_entity_writes_state_while_nothing_happens(
     state, which Home Assistant would report as `state_reported`)."""
     registry = er.async_get(hass)
     own = {e.entity_id for e in er.async_entries_for_config_entry(registry, household.entry_id)}
-    assert len(own) == 11
+    assert len(own) == 12
     writes: list[tuple[datetime, str, str]] = []
 
     @callback

@@ -555,6 +555,9 @@ async def test_get_status_of_one_household(
                 "sources_online": 5,
                 "sources_total": 5,
                 "sources": SOURCES_OK,
+                "routine_days": 0.0,
+                "routine_ready": False,
+                "explanation": None,
             }
         ]
     }
@@ -605,6 +608,9 @@ async def test_get_status_of_every_loaded_household(
                 "sources_online": 5,
                 "sources_total": 5,
                 "sources": SOURCES_OK,
+                "routine_days": 0.0,
+                "routine_ready": False,
+                "explanation": None,
             },
             {
                 "config_entry_id": dad.entry_id,
@@ -624,6 +630,9 @@ async def test_get_status_of_every_loaded_household(
                 "sources_online": 1,
                 "sources_total": 1,
                 "sources": {"media_player.dad_tv": "ok"},
+                "routine_days": 0.0,
+                "routine_ready": False,
+                "explanation": None,
             },
         ]
     }

@@ -44,6 +44,7 @@ from custom_components.care_plug import (
 )
 from custom_components.care_plug.coordinator import HouseholdStatus
 from custom_components.care_plug.engine.model import Level, Monitoring, Reason
+from custom_components.care_plug.engine.routine import SENSITIVITIES
 from custom_components.care_plug.engine.settings import RISK_GROUPS, ROLE_KEYS
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / DOMAIN
@@ -167,6 +168,9 @@ def _sample_status() -> HouseholdStatus:
         sources_online=1,
         sources_total=1,
         source_health=(("sensor.kettle_power", "ok"),),
+        routine_days=8.5,
+        routine_ready=True,
+        explanation="usually 6 activities between 07:00 and 10:00; none since 22:41",
     )
 
 
@@ -410,9 +414,11 @@ def test_every_issue_is_translated_with_its_placeholders(language: str) -> None:
 
 @_each_language()
 def test_the_selectors_options_are_translated(language: str) -> None:
-    assert {key for key, _ in TRANSLATION_KEYS["selector"]} == {"risk_group"}
+    assert {key for key, _ in TRANSLATION_KEYS["selector"]} == {"risk_group", "sensitivity"}
     options = _get(TRANSLATIONS[language], "selector", "risk_group", "options")
     assert set(options) == set(RISK_GROUPS)
+    options = _get(TRANSLATIONS[language], "selector", "sensitivity", "options")
+    assert set(options) == set(SENSITIVITIES)
 
 
 async def test_issues_as_raised_are_translated(hass: HomeAssistant) -> None:

@@ -28,8 +28,9 @@ from homeassistant.helpers.schema_config_entry_flow import (
     SchemaFlowFormStep,
 )
 
-from .const import CONF_RISK_GROUP, DOMAIN, ROLE_KEYS, THRESHOLD_KEYS
+from .const import CONF_RISK_GROUP, CONF_SENSITIVITY, DOMAIN, ROLE_KEYS, THRESHOLD_KEYS
 from .engine.model import Role
+from .engine.routine import DEFAULT_SENSITIVITY, SENSITIVITIES
 from .engine.settings import (
     ACTIVITY_ROLES,
     DEFAULT_RISK_GROUP,
@@ -143,6 +144,13 @@ RISK_GROUP_SCHEMA: Final = probatio.Schema(
                 options=list(RISK_GROUPS),
                 mode=selector.SelectSelectorMode.LIST,
                 translation_key=CONF_RISK_GROUP,
+            )
+        ),
+        probatio.Required(CONF_SENSITIVITY, default=DEFAULT_SENSITIVITY): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=list(SENSITIVITIES),
+                mode=selector.SelectSelectorMode.LIST,
+                translation_key=CONF_SENSITIVITY,
             )
         ),
     }

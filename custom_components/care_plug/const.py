@@ -14,6 +14,7 @@ EVENT_CARE: Final = "care_plug_event"
 
 # Options keys besides the role lists and thresholds (contract, DESIGN section 9).
 CONF_RISK_GROUP: Final = "risk_group"
+CONF_SENSITIVITY: Final = "sensitivity"
 
 # Action names (contract, DESIGN section 8).
 SERVICE_CHECK_IN: Final = "check_in"

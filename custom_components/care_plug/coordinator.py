@@ -40,6 +40,8 @@ from .const import DOMAIN, EVENT_CARE, ROLE_KEYS, SAVE_DELAY_SECONDS, STORAGE_VE
 from .engine.model import Activity, CareEvent, Level, Monitoring, Reason
 from .engine.monitor import Household, Output, StateError, rename_source
 from .engine.settings import HouseholdSettings
+from .messages import explain
+from .routine_history import async_learn_from_recorder
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -66,6 +68,9 @@ class HouseholdStatus:
     sources_online: int
     sources_total: int
     source_health: tuple[tuple[str, str], ...]
+    routine_days: float
+    routine_ready: bool
+    explanation: str | None
 
 
 def household_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -89,7 +94,10 @@ class CarePlugCoordinator:
         self.device_id = device_id
         self._store = household_store(hass, entry.entry_id)
         self._location = (hass.config.latitude, hass.config.longitude)
-        self.household = Household(settings, dt_util.utcnow(), self._location)
+        self._time_zone = hass.config.time_zone
+        self.household = Household(settings, dt_util.utcnow(), self._location, self._time_zone)
+        # The sources whose recorded history the routine has already been seeded from.
+        self._seeded: frozenset[str] = frozenset()
         self._down_since: datetime | None = None
         self._day: date = dt_util.now().date()
         self._activity_today = 0
@@ -117,7 +125,7 @@ class CarePlugCoordinator:
             if not isinstance(stored, dict):
                 raise StateError("stored state is not an object")
             self.household = Household.from_dict(
-                self.settings, stored.get("engine", {}), self._location
+                self.settings, stored.get("engine", {}), self._location, self._time_zone
             )
         except StateError as err:
             _LOGGER.warning(
@@ -129,6 +137,9 @@ class CarePlugCoordinator:
             issues.async_state_reset(self.hass, self.entry)
             return
         self._down_since = _saved_at(stored.get("saved_at"))
+        seeded = stored.get("routine_sources")
+        if isinstance(seeded, list):
+            self._seeded = frozenset(item for item in seeded if isinstance(item, str))
         today = stored.get("activity_today")
         if isinstance(today, dict) and today.get("date") == self._day.isoformat():
             count = today.get("count")
@@ -165,6 +176,25 @@ class CarePlugCoordinator:
             self._schedule_midnight()  # a count restored from earlier today
         self.started = True
         self._apply(outputs, save=True)
+        if not set(self.settings.sources) <= self._seeded:
+            # A new household, or a new source: learn the routine from what is recorded.
+            self.entry.async_create_background_task(
+                hass, self._async_seed_routine(), f"{DOMAIN} routine {self.entry.entry_id}"
+            )
+
+    async def _async_seed_routine(self) -> None:
+        seeded = await async_learn_from_recorder(
+            self.hass, self.settings, dt_util.utcnow(), self._location
+        )
+        if seeded is not None:
+            self.household.adopt_routine(seeded)
+            _LOGGER.debug(
+                "Care Plug household %s: routine seeded with %.1f days of history",
+                self.entry.entry_id,
+                seeded.routine_days,
+            )
+        self._seeded = frozenset(self.settings.sources)
+        self._apply(self.household.advance(dt_util.utcnow()), save=True)
 
     async def async_stop(self) -> None:
         """Unloading, or Home Assistant stopping: stop listening and save the household now."""
@@ -315,6 +345,9 @@ class CarePlugCoordinator:
             "sources_online": status.sources_online,
             "sources_total": status.sources_total,
             "sources": dict(status.source_health),
+            "routine_days": status.routine_days,
+            "routine_ready": status.routine_ready,
+            "explanation": status.explanation,
         }
 
     # ----------------------------------------------------------------- outputs
@@ -415,14 +448,23 @@ class CarePlugCoordinator:
             sources_online=online,
             sources_total=total,
             source_health=tuple(household.source_health().items()),
+            routine_days=round(household.routine_days, 1),
+            routine_ready=household.routine_ready,
+            explanation=None
+            if household.explanation is None
+            else explain(household.explanation, self.hass.config.language),
         )
 
     def _data_to_save(self) -> dict[str, Any]:
         engine = self.household.to_dict()
+        seeded = set(self._seeded)
         for old, new in self._renames.items():
             engine = rename_source(engine, old, new)
+            if old in seeded:
+                seeded = (seeded - {old}) | {new}
         return {
             "engine": engine,
+            "routine_sources": sorted(seeded),
             "saved_at": dt_util.utcnow().isoformat(),
             "activity_today": {"date": self._day.isoformat(), "count": self._activity_today},
         }

@@ -18,11 +18,15 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Options, status and the engine's saved state: what support needs, nothing personal."""
     coordinator = entry.runtime_data
+    household = coordinator.household
+    engine = household.to_dict()
+    # When the resident usually sleeps, wakes and goes out is personal: only its extent.
+    engine["routine"] = {"days": round(household.routine_days, 1), "ready": household.routine_ready}
     return async_redact_data(
         {
             "entry": {"title": entry.title, "options": dict(entry.options)},
             "status": coordinator.as_dict(),
-            "engine": coordinator.household.to_dict(),
+            "engine": engine,
             "watching": coordinator.started,
         },
         TO_REDACT,

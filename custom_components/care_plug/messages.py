@@ -14,8 +14,9 @@ import math
 from typing import Final
 
 from .engine.model import CareEvent, EventType, Level, Monitoring, Reason, ResolvedBy
+from .engine.routine import Explanation
 
-__all__ = ["SUPPORTED_LANGUAGES", "care_message", "format_duration"]
+__all__ = ["SUPPORTED_LANGUAGES", "care_message", "explain", "format_duration"]
 
 SUPPORTED_LANGUAGES: Final = frozenset({"en", "ko"})
 
@@ -54,6 +55,33 @@ def format_duration(seconds: float, language: str) -> str:
         else:
             parts.append(f"{amount} {('', 'h', 'min')[index]}")
     return " ".join(parts)
+
+
+def explain(explanation: Explanation, language: str) -> str:
+    """Why the learned routine finds a silence unusual, in a few plain words (local times).
+
+    English "usually 6 activities between 07:00 and 10:00; none since 22:41"; Korean
+    "평소 07:00~10:00에 활동 6번, 22:41 이후 활동 없음".
+    """
+    e = explanation
+    korean = _is_korean(language)
+    if e.usual_activities >= 1:
+        if korean:
+            return (
+                f"평소 {e.window_start}~{e.window_end}에 활동 {e.usual_activities}번,"
+                f" {e.quiet_since} 이후 활동 없음"
+            )
+        noun = "activity" if e.usual_activities == 1 else "activities"
+        return (
+            f"usually {e.usual_activities} {noun} between {e.window_start} and {e.window_end};"
+            f" none since {e.quiet_since}"
+        )
+    usual = format_duration(e.usual_longest_minutes * 60, language)
+    if korean:
+        return f"{e.quiet_since} 이후 활동 없음, 이 시간대의 조용한 시간은 보통 {usual} 이내"
+    return (
+        f"none since {e.quiet_since}; at this time of day a quiet spell usually ends within {usual}"
+    )
 
 
 def care_message(event: CareEvent, household: str, language: str) -> str:
@@ -164,7 +192,13 @@ class _English(_Sentences):
         event = self.event
         level = _EN_LEVEL[event.level]
         if event.type is EventType.ALERT:
-            return f"{_EN_ALERT[event.reason].format(d=self.inactive)}; care level is now {level}"
+            cause = _EN_ALERT[event.reason].format(d=self.inactive)
+            if event.reason is Reason.UNUSUAL_INACTIVITY and event.explanation is not None:
+                cause = (
+                    f"quieter than usual for this time of day ({explain(event.explanation, 'en')}),"
+                    f" with no sign of activity for {self.inactive}"
+                )
+            return f"{cause}; care level is now {level}"
         if event.type is EventType.ACKNOWLEDGED:
             by = f" by {event.by.strip()}" if event.by and event.by.strip() else ""
             return (
@@ -264,6 +298,11 @@ class _Korean(_Sentences):
         event = self.event
         if event.type is EventType.ALERT:
             cause = _KO_ALERT[event.reason].format(d=self.inactive)
+            if event.reason is Reason.UNUSUAL_INACTIVITY and event.explanation is not None:
+                cause = (
+                    f"평소 이 시간대보다 조용하고({explain(event.explanation, 'ko')})"
+                    f" {self.inactive} 동안 활동이 없어"
+                )
             return f"{cause} 돌봄 단계가 {_KO_LEVEL_SUBJECT[event.level]} 되었습니다"
         if event.type is EventType.ACKNOWLEDGED:
             level = _KO_LEVEL[event.level]

@@ -1,4 +1,5 @@
-"""Sensors: care level, last activity, next escalation, monitoring, activity today, sources."""
+"""Sensors: care level, last activity, next escalation, monitoring, activity today, and the
+diagnostics: sources online and days of routine learned."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CarePlugConfigEntry, HouseholdStatus
 from .engine.model import Level, Monitoring
+from .engine.routine import READY_DAYS
 from .entity import CarePlugEntity
 
 PARALLEL_UPDATES = 0
@@ -28,7 +30,7 @@ PARALLEL_UPDATES = 0
 class CarePlugSensorDescription(SensorEntityDescription):
     """A sensor and how it reads the household's status."""
 
-    value: Callable[[HouseholdStatus], str | int | datetime | None]
+    value: Callable[[HouseholdStatus], str | int | float | datetime | None]
     attributes: Callable[[HouseholdStatus], Mapping[str, Any]] | None = None
 
 
@@ -43,6 +45,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
             "reason": s.reason.value,
             "alert_id": s.alert_id,
             "acknowledged": s.acknowledged,
+            "explanation": s.explanation,
         },
     ),
     CarePlugSensorDescription(
@@ -80,6 +83,15 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         value=lambda s: s.sources_online,
         attributes=lambda s: {"sources_total": s.sources_total, "sources": dict(s.source_health)},
     ),
+    CarePlugSensorDescription(
+        key="routine_days",
+        translation_key="routine_days",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        suggested_display_precision=1,
+        value=lambda s: s.routine_days,
+        attributes=lambda s: {"ready": s.routine_ready, "days_needed": READY_DAYS},
+    ),
 )
 
 
@@ -98,7 +110,7 @@ class CarePlugSensor(CarePlugEntity, SensorEntity):
     entity_description: CarePlugSensorDescription
 
     @property
-    def native_value(self) -> str | int | datetime | None:
+    def native_value(self) -> str | int | float | datetime | None:
         return self.entity_description.value(self.status)
 
     @property

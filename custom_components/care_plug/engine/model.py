@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+from .routine import Explanation
+
 
 class Role(StrEnum):
     """What a source tells about the resident."""
@@ -104,3 +106,5 @@ class CareEvent:
     # Seconds the household went unwatched (Home Assistant not running) just before this
     # event; set only on the events raised when monitoring resumes.
     downtime_seconds: int | None = None
+    # Why the silence is unusual, while the episode's alert came from the learned routine.
+    explanation: Explanation | None = None

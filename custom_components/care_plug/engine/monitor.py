@@ -22,6 +22,7 @@ from .model import (
     ResolvedBy,
     Role,
 )
+from .routine import Explanation, Routine, time_zone_of
 from .settings import ACTIVITY_ROLES, HouseholdSettings
 from .signals import Classifier, make_classifier
 from .solar import sun_elevation
@@ -90,6 +91,7 @@ class Household:
         settings: HouseholdSettings,
         now: datetime,
         location: tuple[float, float] | None = None,
+        time_zone: str | None = None,
     ) -> None:
         start = _ts(now)
         self.settings = settings
@@ -121,6 +123,13 @@ class Household:
         self._sun_up: bool | None = None
         self._due = start
         self._health_epoch = 0
+        self._time_zone = time_zone
+        self._routine = Routine(
+            settings.sensitivity, settings.attention_after, time_zone_of(time_zone)
+        )
+        self._explanation: Explanation | None = None
+        self._crossing_key: tuple[float, int] | None = None
+        self._crossings = (_NEVER, _NEVER)
         self._refresh()
 
     # ----------------------------------------------------------------- inputs
@@ -248,6 +257,8 @@ class Household:
         # Sources may have been added or dropped since the state was saved.
         woke += self._health_changed()
         downtime = int(resume_ts - start)
+        if downtime > self._tuning.monitoring_lost_after_seconds:
+            self._routine.block()  # readings were missed: the silence proves nothing
         if not woke and downtime > self._tuning.monitoring_lost_after_seconds:
             woke = [
                 self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
@@ -339,7 +350,30 @@ class Household:
         due = self._quiet_since + self._thresholds[nxt - 1]
         if self._level is Level.NORMAL and self._lost_since != _NEVER:
             due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
+        if self._routine_usable():
+            due = min(due, self._routine_crossings()[nxt - 1])
         return _dt(due), nxt
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """Why the routine found the current episode's silence unusual, if it did."""
+        return self._explanation
+
+    @property
+    def routine_days(self) -> float:
+        """Days of watched time the learned routine has seen."""
+        return self._routine.days
+
+    @property
+    def routine_ready(self) -> bool:
+        """Whether the learned routine has seen enough to raise levels early."""
+        return self._routine.ready
+
+    def adopt_routine(self, seeded: Household) -> None:
+        """Use the routine `seeded` learned (from history) when it has seen more."""
+        if seeded._routine.days > self._routine.days:
+            self._routine.adopt(seeded._routine)
+            self._refresh()
 
     def sources_online(self) -> tuple[int, int]:
         """(sources online, sources watched)."""
@@ -392,6 +426,7 @@ class Household:
             due = min(due, self._quiet_since + self._thresholds[self._level])
             if self._level is Level.NORMAL and self._lost_since != _NEVER:
                 due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
+            due = min(due, self._routine_due())
         for source in self._sources.values():
             due = min(due, source.stale_at)
             pending = source.classifier.pending_until
@@ -402,6 +437,31 @@ class Household:
     def _refresh(self) -> None:
         self._due = self._compute_due()
 
+    def _routine_usable(self) -> bool:
+        return (
+            not self._away
+            and self._monitoring is Monitoring.OK
+            and self._level < Level.WARNING
+            and self._routine.ready
+        )
+
+    def _routine_due(self) -> float:
+        if not self._routine_usable():
+            return _NEVER
+        check = self._quiet_since + self._routine.shortest_limit
+        if self._now < check:
+            return check  # no shorter silence is unusual: look closer only then
+        attention, warning = self._routine_crossings()
+        return attention if self._level is Level.NORMAL else warning
+
+    def _routine_crossings(self) -> tuple[float, float]:
+        key = (self._quiet_since, self._routine.version)
+        if key != self._crossing_key:
+            self._crossing_key = key
+            limits = (self._thresholds[0], self._thresholds[1])
+            self._crossings = self._routine.crossings(self._quiet_since, limits)
+        return self._crossings
+
     # ----------------------------------------------------------------- transitions
 
     def _activity(self, at: float, entity_id: str, *, refresh: bool = True) -> list[Output]:
@@ -409,6 +469,8 @@ class Household:
         if self._last_activity is None or at >= self._last_activity:
             self._last_activity = at
             self._last_activity_entity = entity_id
+        if not self._away:  # while away, whoever is in the home is not the resident
+            self._routine.learn(at)
         self._quiet_since = max(self._quiet_since, at)
         out += self._update_monitoring()
         if not self._away:
@@ -435,6 +497,8 @@ class Household:
             self._lost_since = _NEVER
         elif self._lost_since == _NEVER:
             self._lost_since = self._now
+        if self._away or any_offline:
+            self._routine.block()  # activity may be missed: this silence teaches nothing
         if self._away:
             state = Monitoring.AWAY
         elif not activity_online:
@@ -476,6 +540,11 @@ class Household:
         lost_due = self._lost_since + self._tuning.monitoring_lost_after_seconds
         if target is Level.NORMAL and t >= lost_due:
             target, reason = Level.ATTENTION, Reason.MONITORING_LOST
+        unusual = self._unusual_level(t)
+        if unusual > target:
+            target, reason = unusual, Reason.UNUSUAL_INACTIVITY
+            if self._level < target:
+                self._explanation = self._routine.explain(self._quiet_since, t)
         out: list[Output] = []
         while self._level < target:  # one alert per level, so every rung of a chain hears it
             previous = self._level
@@ -491,6 +560,14 @@ class Household:
             out.append(self._event(EventType.ALERT, previous, at=t))
         return out
 
+    def _unusual_level(self, t: float) -> Level:
+        if not self._routine_usable() or t < self._quiet_since + self._routine.shortest_limit:
+            return Level.NORMAL
+        attention, warning = self._routine_crossings()
+        if t >= warning:
+            return Level.WARNING
+        return Level.ATTENTION if t >= attention else Level.NORMAL
+
     def _resolve(self, by: ResolvedBy) -> list[Output]:
         if self._level is Level.NORMAL:
             return []
@@ -502,6 +579,7 @@ class Household:
         self._reason = Reason.NONE
         self._alert_id = None
         self._acknowledged = False
+        self._explanation = None
         return [event]
 
     def _end_away(self, t: float) -> list[Output]:
@@ -537,6 +615,7 @@ class Household:
             previous_monitoring=previous_monitoring,
             by=by,
             resolved_by=resolved_by,
+            explanation=self._explanation,
         )
 
     def _sun_is_up(self, ts: float) -> bool | None:
@@ -576,6 +655,8 @@ class Household:
             "away_until": t(self._away_until),
             "lost_since": t(self._lost_since),
             "monitoring": self._monitoring.value,
+            "explanation": None if self._explanation is None else self._explanation.as_dict(),
+            "routine": self._routine.save(),
             "sources": {
                 s.entity_id: {
                     "last_report": s.last_report,
@@ -593,13 +674,14 @@ class Household:
         settings: HouseholdSettings,
         data: dict[str, Any],
         location: tuple[float, float] | None = None,
+        time_zone: str | None = None,
     ) -> Household:
         """Restore a household saved by `to_dict`; StateError when `data` is unusable.
 
         Sources added to the settings since start fresh; sources removed are forgotten.
         """
         try:
-            return cls._restore(settings, data, location)
+            return cls._restore(settings, data, location, time_zone)
         except StateError:
             raise
         except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
@@ -611,6 +693,7 @@ class Household:
         settings: HouseholdSettings,
         data: dict[str, Any],
         location: tuple[float, float] | None,
+        time_zone: str | None,
     ) -> Household:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             raise StateError("stored state has an unknown version")
@@ -627,7 +710,7 @@ class Household:
             return _NEVER if data.get(key) is None else num(key)
 
         now = num("now")
-        household = cls(settings, _dt(now), location)
+        household = cls(settings, _dt(now), location, time_zone)
         household._quiet_since = num("quiet_since")
         household._last_activity = (
             None if data.get("last_activity") is None else num("last_activity")
@@ -645,6 +728,12 @@ class Household:
         household._away_until = opt("away_until")
         household._lost_since = opt("lost_since")
         household._monitoring = Monitoring(data["monitoring"])
+        explanation = data.get("explanation")
+        if explanation is not None and household._level is not Level.NORMAL:
+            household._explanation = Explanation.from_dict(explanation)
+        routine = data.get("routine")
+        if routine is not None:  # states saved before the routine existed have none
+            household._routine.load(routine)
         if household._level is not Level.NORMAL and household._alert_id is None:
             raise StateError("stored state has a level above normal but no alert id")
         saved_sources = data.get("sources", {})

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Role
+from .routine import DEFAULT_SENSITIVITY, SENSITIVITIES
 
 # Options keys that list a role's entities (contract).
 ROLE_KEYS: dict[Role, str] = {
@@ -95,6 +96,7 @@ class HouseholdSettings:
     critical_after: float
     risk_group: str = DEFAULT_RISK_GROUP
     tuning: Tuning = field(default_factory=Tuning)
+    sensitivity: str = DEFAULT_SENSITIVITY
 
     @property
     def thresholds(self) -> tuple[float, float, float]:
@@ -114,6 +116,9 @@ class HouseholdSettings:
             missing = [key for key in THRESHOLD_KEYS if options.get(key) is None]
             if missing:
                 raise SettingsError(f"risk_group custom needs {', '.join(missing)}")
+        sensitivity = options.get("sensitivity", DEFAULT_SENSITIVITY)
+        if sensitivity not in SENSITIVITIES:
+            raise SettingsError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}")
         preset = PRESETS.get(risk_group, PRESETS[DEFAULT_RISK_GROUP])
         thresholds: list[float] = []
         for key, hours in zip(THRESHOLD_KEYS, preset, strict=True):
@@ -127,6 +132,7 @@ class HouseholdSettings:
             critical_after=thresholds[2],
             risk_group=risk_group,
             tuning=_read_tuning(options),
+            sensitivity=sensitivity,
         )
 
 

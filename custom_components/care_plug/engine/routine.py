@@ -1,0 +1,355 @@
+"""The resident's learned routine: how long silences usually last at each time of day.
+
+The day is cut into half-hours, kept apart for weekdays and weekends (96 slots). At
+every half-hour boundary the model notes how long the home had then been silent; each
+slot keeps its last `RING` such notes, so the most recent weeks are what counts. A
+silence is unusual once it is longer than every recent silence seen at the same time of
+day (and the next half-hour), by the margins of the chosen sensitivity. A decayed mean
+of activities per slot gives the plain-words explanation.
+
+Learning costs O(1) per activity: only the half-hour boundaries passed since the last
+activity are noted, at most `max_gap / 30 min` of them. A silence longer than `max_gap`
+(the fixed attention threshold: an alert was due, or the resident was away without saying
+so), or one during which the engine could not see the home or the resident was away,
+teaches nothing, so neither a fortnight away nor a sensor outage makes silence look
+normal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SLOT_SECONDS = 1800.0
+SLOTS_PER_DAY = 48
+PROFILE_SLOTS = 2 * SLOTS_PER_DAY  # weekdays, then weekends
+DAY_SECONDS = 86400.0
+# Silences remembered per slot: about two and a half weeks of weekdays and six weeks of
+# weekends.
+RING = 12
+# A slot (with its neighbour) needs this many silences seen before it judges one.
+MIN_SAMPLES = 4
+# Days of watched time before the routine is used at all: a full week, so that every
+# weekday and the weekend have been seen at least once.
+READY_DAYS = 7.0
+# Weight of the newest slot in the mean of activities per slot: about two weeks' memory.
+_MEAN_ALPHA = 0.1
+ROUTINE_VERSION = 1
+_NEVER = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Sensitivity:
+    """How much longer than usual a silence must be before the routine raises a level.
+
+    A silence is unusual after `factor` * (the longest recent silence at that time of
+    day, or the second longest when `rank` is 1) + `attention_margin`; `warning_margin`
+    more raises `warning`.
+    """
+
+    factor: float
+    attention_margin: float
+    warning_margin: float
+    rank: int
+
+
+SENSITIVITIES: dict[str, Sensitivity] = {
+    "low": Sensitivity(factor=1.25, attention_margin=7200.0, warning_margin=3600.0, rank=0),
+    "normal": Sensitivity(factor=1.0, attention_margin=3600.0, warning_margin=1800.0, rank=0),
+    "high": Sensitivity(factor=1.0, attention_margin=1800.0, warning_margin=1800.0, rank=1),
+}
+DEFAULT_SENSITIVITY = "normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a silence is unusual, in numbers a sentence can be built from (local times)."""
+
+    usual_activities: int
+    window_start: str
+    window_end: str
+    quiet_since: str
+    usual_longest_minutes: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "usual_activities": self.usual_activities,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "quiet_since": self.quiet_since,
+            "usual_longest_minutes": self.usual_longest_minutes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Explanation:
+        return cls(
+            usual_activities=int(data["usual_activities"]),
+            window_start=str(data["window_start"]),
+            window_end=str(data["window_end"]),
+            quiet_since=str(data["quiet_since"]),
+            usual_longest_minutes=int(data["usual_longest_minutes"]),
+        )
+
+
+def time_zone_of(name: str | None) -> ZoneInfo | None:
+    """The zone named `name` (None for UTC); ValueError for an unknown name."""
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError(f"unknown time zone {name!r}") from err
+
+
+class Routine:
+    """What this household's silences usually look like, by time of day."""
+
+    __slots__ = (
+        "_anchor",
+        "_blocked",
+        "_count",
+        "_limits",
+        "_max_gap",
+        "_mean",
+        "_observed",
+        "_off_bucket",
+        "_offset",
+        "_sensitivity",
+        "_silence",
+        "_slot",
+        "_zone",
+        "version",
+    )
+
+    def __init__(self, sensitivity: str, max_gap: float, zone: ZoneInfo | None) -> None:
+        self._sensitivity = SENSITIVITIES[sensitivity]
+        self._max_gap = max_gap
+        self._zone = zone
+        self._off_bucket = math.nan
+        self._offset = 0.0
+        self._silence: list[list[int]] = [[] for _ in range(PROFILE_SLOTS)]
+        self._mean = [0.0] * PROFILE_SLOTS
+        # The silence (seconds) at which each slot finds a silence unusual, or None.
+        self._limits: list[float | None] = [None] * PROFILE_SLOTS
+        self._observed = 0
+        self._anchor: float | None = None  # the last activity learned from
+        self._slot = 0  # the local half-hour it fell in (counted from the epoch)
+        self._count = 0  # activities in that half-hour so far
+        self._blocked = False
+        # Moves whenever what the routine says may have changed, so callers can cache.
+        self.version = 0
+
+    # ------------------------------------------------------------------ learning
+
+    def learn(self, ts: float) -> None:
+        """An activity at `ts`: note the boundaries passed since the last one."""
+        anchor = self._anchor
+        if anchor is None or self._blocked or ts - anchor > self._max_gap:
+            self._restart(ts)
+            return
+        if ts < anchor:
+            return  # confirmed late; the silence it ends was already noted
+        slot = self._slot_of(ts)
+        if slot == self._slot:
+            self._count += 1
+            self._anchor = ts
+            return
+        self._note_count(self._slot, self._count)
+        local_anchor = self._local(anchor)
+        for boundary in range(self._slot + 1, slot + 1):
+            self._note_silence(boundary, boundary * SLOT_SECONDS - local_anchor)
+            if boundary < slot:
+                self._note_count(boundary, 0)
+        self._slot = slot
+        self._count = 1
+        self._anchor = ts
+        self.version += 1
+
+    def block(self) -> None:
+        """The silence now running says nothing about the routine (away, home unseen)."""
+        self._blocked = True
+
+    def _restart(self, ts: float) -> None:
+        self._anchor = ts
+        self._slot = self._slot_of(ts)
+        self._count = 1
+        self._blocked = False
+
+    def _note_silence(self, slot: int, seconds: float) -> None:
+        index = self._profile(slot)
+        ring = self._silence[index]
+        ring.append(max(0, round(seconds / 60.0)))
+        if len(ring) > RING:
+            del ring[0]
+        self._observed += 1
+        self._update_limit(index)
+        # The slot before judges by this one's silences too (see `_update_limit`).
+        self._update_limit(index - 1 if index % SLOTS_PER_DAY else index + SLOTS_PER_DAY - 1)
+
+    def _note_count(self, slot: int, count: int) -> None:
+        index = self._profile(slot)
+        self._mean[index] += _MEAN_ALPHA * (count - self._mean[index])
+
+    def _update_limit(self, index: int) -> None:
+        # A moment inside slot `index` lies between its boundary and the next one.
+        following = (index + 1) % PROFILE_SLOTS
+        if following % SLOTS_PER_DAY == 0:  # the day's last half-hour: next day, same kind
+            following = index - SLOTS_PER_DAY + 1
+        seen = self._silence[index] + self._silence[following]
+        if len(seen) < MIN_SAMPLES:
+            self._limits[index] = None
+            return
+        sensitivity = self._sensitivity
+        seen.sort()
+        usual = seen[-1 - min(sensitivity.rank, len(seen) - 1)] * 60.0
+        self._limits[index] = usual * sensitivity.factor + sensitivity.attention_margin
+
+    # ------------------------------------------------------------------ judging
+
+    @property
+    def days(self) -> float:
+        """How many days of watched time the routine has learned from."""
+        return self._observed / SLOTS_PER_DAY
+
+    @property
+    def ready(self) -> bool:
+        return self.days >= READY_DAYS
+
+    @property
+    def shortest_limit(self) -> float:
+        """No silence shorter than this is ever unusual."""
+        return self._sensitivity.attention_margin
+
+    def crossings(self, since: float, limits: tuple[float, float]) -> tuple[float, float]:
+        """When a silence that began at `since` becomes unusual: (attention, warning).
+
+        Each is the earliest instant at which the silence is longer than its slot's limit
+        (plus the warning margin for `warning`), or infinity when that would come only
+        after the fixed threshold `limits` gives for the level.
+        """
+        if not self.ready:
+            return _NEVER, _NEVER
+        attention = self._crossing(since, 0.0, limits[0])
+        warning = self._crossing(since, self._sensitivity.warning_margin, limits[1])
+        return attention, max(attention, warning)
+
+    def _crossing(self, since: float, extra: float, limit: float) -> float:
+        t = since + self.shortest_limit + extra
+        while t - since < limit:
+            slot = self._slot_of(t)
+            end = slot * SLOT_SECONDS + SLOT_SECONDS - self._offset_at(t)
+            allowed = self._limits[self._profile(slot)]
+            if allowed is not None:
+                due = max(t, since + allowed + extra)
+                if due < end:
+                    return due if due - since < limit else _NEVER
+            t = end
+        return _NEVER
+
+    def explain(self, since: float, now: float) -> Explanation:
+        """The numbers behind an unusual silence from `since` to `now`."""
+        first = math.ceil(self._local(since) / SLOT_SECONDS)
+        last = math.floor(self._local(now) / SLOT_SECONDS)  # exclusive: whole slots only
+        # The window starts where activity is usually expected, not at bedtime.
+        start = first
+        while start < last and self._mean[self._profile(start)] < 0.1:
+            start += 1
+        usual = sum(self._mean[self._profile(slot)] for slot in range(start, last))
+        allowed = self._limits[self._profile(self._slot_of(now))]
+        longest = 0.0
+        if allowed is not None:
+            longest = (allowed - self._sensitivity.attention_margin) / self._sensitivity.factor
+        return Explanation(
+            usual_activities=round(usual),
+            window_start=_clock(start * SLOT_SECONDS if start < last else self._local(now)),
+            window_end=_clock(self._local(now)),
+            quiet_since=_clock(self._local(since)),
+            usual_longest_minutes=round(longest / 60.0),
+        )
+
+    # ------------------------------------------------------------------ time
+
+    def _offset_at(self, ts: float) -> float:
+        if self._zone is None:
+            return 0.0
+        bucket = ts // 3600.0  # zones change offset on the hour (or half hour: rare)
+        if bucket != self._off_bucket:
+            self._off_bucket = bucket
+            offset = datetime.fromtimestamp(ts, self._zone).utcoffset()
+            self._offset = 0.0 if offset is None else offset.total_seconds()
+        return self._offset
+
+    def _local(self, ts: float) -> float:
+        return ts + self._offset_at(ts)
+
+    def _slot_of(self, ts: float) -> int:
+        return math.floor(self._local(ts) / SLOT_SECONDS)
+
+    @staticmethod
+    def _profile(slot: int) -> int:
+        day = slot // SLOTS_PER_DAY
+        weekend = (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday
+        return (SLOTS_PER_DAY if weekend else 0) + slot % SLOTS_PER_DAY
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self) -> dict[str, Any]:
+        """A small JSON-able dict (about 7 KB when every slot is full)."""
+        return {
+            "version": ROUTINE_VERSION,
+            "observed": self._observed,
+            "anchor": self._anchor,
+            "slot": self._slot,
+            "count": self._count,
+            "blocked": self._blocked,
+            "silence": [list(ring) for ring in self._silence],
+            "mean": [round(value, 3) for value in self._mean],
+        }
+
+    def load(self, data: Any) -> None:
+        """Restore what `save` returned; ValueError (nothing changed) when it is unusable."""
+        if not isinstance(data, dict) or data.get("version") != ROUTINE_VERSION:
+            raise ValueError("stored routine has an unknown version")
+        silence = data["silence"]
+        mean = data["mean"]
+        if not isinstance(silence, list) or len(silence) != PROFILE_SLOTS:
+            raise ValueError("stored routine silences are damaged")
+        if not isinstance(mean, list) or len(mean) != PROFILE_SLOTS:
+            raise ValueError("stored routine means are damaged")
+        rings = [[_minutes(value) for value in ring][-RING:] for ring in silence]
+        means = [_finite(value) for value in mean]
+        anchor = data.get("anchor")
+        self._anchor = None if anchor is None else _finite(anchor)
+        self._slot = int(data.get("slot", 0))
+        self._count = int(data.get("count", 0))
+        self._blocked = data.get("blocked") is True
+        self._observed = max(0, int(data.get("observed", 0)))
+        self._silence = rings
+        self._mean = means
+        for index in range(PROFILE_SLOTS):
+            self._update_limit(index)
+        self.version += 1
+
+    def adopt(self, other: Routine) -> None:
+        """Take what `other` (seeded from history) learned, keeping this one's settings."""
+        self.load(other.save())
+
+
+def _clock(local_ts: float) -> str:
+    minutes = int(local_ts % DAY_SECONDS // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("stored routine silence is not a whole number of minutes")
+    return value
+
+
+def _finite(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("stored routine value is not a finite number")
+    return float(value)
