@@ -61,7 +61,7 @@ PLUG_MODELS: dict[str, PlugModel] = {
     RICE_COOKER: PlugModel(
         standby=(0.0, 0.0),
         levels={"cook": (600.0, 700.0), "warm": (40.0, 70.0)},
-        noise={"cook": 0.02, "warm": 0.12},
+        noise={"cook": 0.02, "warm": 0.08},
         report={"cook": (30.0, 90.0), "warm": (60.0, 240.0)},
         glitch=0.001,
     ),

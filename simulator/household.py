@@ -114,6 +114,7 @@ class Simulation:
         self._rows: list[Row] = []
         self._pos = 0
         self._built_stop: datetime | None = None
+        self._applied_stop = math.inf
         self._saved: dict[str, DeviceState] = {}
         self._emitted_ms = self._start_ms - 1
         self._day_starts: dict[int, float] = {}
@@ -220,8 +221,11 @@ class Simulation:
             yield Reading(_EPOCH + timedelta(milliseconds=row[0]), row[1], row[2])
 
     def _stop_ts(self) -> float:
+        """The stop in Unix seconds: as applied, or as it will be applied."""
         if self.stop_at is None:
             return math.inf
+        if self.stop_at == self._built_stop:
+            return self._applied_stop
         return max(self.stop_at.timestamp(), (self._emitted_ms + 1) / 1000.0)
 
     def _make_devices(self) -> list[Device]:
@@ -241,11 +245,12 @@ class Simulation:
 
     def _build(self, day: int, *, record: bool = False) -> None:
         """Generate window `day` from the devices' saved states, with the current stop."""
+        stop = self._stop_ts()
         self._built_stop = self.stop_at
+        self._applied_stop = stop
         if day < 0:
             return
         begin, end = self.day_start(day), self.day_start(day + 1)
-        stop = self._stop_ts()
         days = [day - 1, day]
         if stop < begin:
             # Appliances left on at the stop are still on: look in the stop's days too.
