@@ -19,6 +19,8 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
 
     Engine tests take no `hass` fixture and so start no Home Assistant.
     """
+    if "recorder_mock" in request.fixturenames:
+        request.getfixturevalue("recorder_db_url")  # the recorder's database comes before hass
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
 

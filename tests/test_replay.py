@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -332,6 +332,7 @@ def test_main_in_process(
         (["--latitude", "91", "--longitude", "0"], "--latitude must lie between -90 and 90"),
         (["--latitude", "0", "--longitude", "nan"], "--longitude must lie between"),
         (["--longitude", "0"], "--latitude and --longitude go together"),
+        (["--time-zone", "Mars/Olympus"], "--time-zone: unknown time zone 'Mars/Olympus'"),
     ],
 )
 def test_main_rejects_a_bad_location(
@@ -389,3 +390,30 @@ def test_a_quiet_sensor_is_not_taken_offline_unless_stale_after_is_set(tmp_path:
                     "reason": "monitoring_lost",
                 }
             ]
+
+
+def test_the_learned_routine_raises_unusual_inactivity_in_the_replay(tmp_path: Path) -> None:
+    """Three simulated weeks, then the resident stops on a Wednesday morning: the replay,
+    given the home's zone, reports `unusual_inactivity` long before the fixed 24 h."""
+    from simulator import PROFILES, Simulation, write_history_csv
+
+    start = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)  # Monday 00:00 in Seoul
+    stop = start + timedelta(days=23, hours=9, minutes=30)
+    sim = Simulation(PROFILES["homebody_motion"], seed=11, start=start, stop_at=stop)
+    history = tmp_path / "history.csv"
+    write_history_csv(sim.readings(stop + timedelta(hours=6)), history)
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps(sim.options()))
+    common = ["--options", str(options), "--events", str(history)]
+    until = ["--until", (stop + timedelta(days=2)).isoformat()]
+    seoul = ["--latitude", "37.57", "--longitude", "126.98", "--time-zone", "Asia/Seoul"]
+
+    result = run(*common, *until, *seoul)
+
+    assert result.returncode == 0, result.stderr
+    after = [
+        line for line in lines(result.stdout)
+        if datetime.fromisoformat(line["time"]) >= stop and line["level"] == "warning"
+    ]  # fmt: skip
+    assert after[0]["reason"] == "unusual_inactivity"
+    assert datetime.fromisoformat(after[0]["time"]) - stop < timedelta(hours=12)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .engine import Activity, CareEvent, EventType, Household, HouseholdSettings, SettingsError
+from .engine.routine import time_zone_of
 from .history_csv import BadRow, HistoryFile, HistoryFormatError, parse_time
 
 EXIT_OK = 0
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the home's latitude, so light sensors can tell daylight from lamps",
     )
     parser.add_argument("--longitude", type=float, help="the home's longitude (with --latitude)")
+    parser.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the home's time zone (e.g. Asia/Seoul), for the learned routine's times of day "
+        "(default: UTC)",
+    )
     return parser
 
 
@@ -145,6 +152,14 @@ def load_settings(path: str) -> HouseholdSettings:
         tuning = dataclasses.replace(settings.tuning, stale_after_seconds=0.0)
         settings = dataclasses.replace(settings, tuning=tuning)
     return settings
+
+
+def _time_zone(name: str | None) -> str | None:
+    try:
+        time_zone_of(name)
+    except ValueError as err:
+        raise InputError(f"--time-zone: {err}") from None
+    return name
 
 
 def _location(args: argparse.Namespace) -> tuple[float, float] | None:
@@ -186,6 +201,7 @@ def replay(
     until: datetime | None = None,
     activity: bool = False,
     location: tuple[float, float] | None = None,
+    time_zone: str | None = None,
 ) -> Household | None:
     """Feed every reading to a household started at the first one; write the output lines.
 
@@ -225,7 +241,7 @@ def replay(
     first = next(readings, None)
     if first is None:
         return None
-    household = Household(settings, datetime.fromtimestamp(first[0], UTC), location)
+    household = Household(settings, datetime.fromtimestamp(first[0], UTC), location, time_zone)
     observe = household.observe_ts
     output = observe(first[1], first[2], first[0])
     if output:
@@ -249,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.options)
         location = _location(args)
+        time_zone = _time_zone(args.time_zone)
         history = _open_history(args.events, settings, errors)
     except InputError as err:
         errors.write(f"replay: error: {err}\n")
@@ -262,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 until=args.until,
                 activity=args.activity,
                 location=location,
+                time_zone=time_zone,
             )
             sys.stdout.flush()
         except BrokenPipeError:

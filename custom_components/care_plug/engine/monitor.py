@@ -438,12 +438,20 @@ class Household:
         self._due = self._compute_due()
 
     def _routine_usable(self) -> bool:
-        return (
-            not self._away
-            and self._monitoring is Monitoring.OK
-            and self._level < Level.WARNING
-            and self._routine.ready
-        )
+        return self._level < self._routine_ceiling() and self._routine.ready
+
+    def _routine_ceiling(self) -> Level:
+        """The highest level the routine may raise now.
+
+        With a source offline the home looks quieter than it is, so the routine may
+        only prompt the resident (`attention`); the family hears of it by the fixed
+        thresholds alone.
+        """
+        if self._away:
+            return Level.NORMAL
+        if self._monitoring is Monitoring.OK:
+            return Level.WARNING
+        return Level.ATTENTION if self._monitoring is Monitoring.DEGRADED else Level.NORMAL
 
     def _routine_due(self) -> float:
         if not self._routine_usable():
@@ -497,8 +505,8 @@ class Household:
             self._lost_since = _NEVER
         elif self._lost_since == _NEVER:
             self._lost_since = self._now
-        if self._away or any_offline:
-            self._routine.block()  # activity may be missed: this silence teaches nothing
+        if self._away or not activity_online:
+            self._routine.block()  # the home cannot be seen: this silence teaches nothing
         if self._away:
             state = Monitoring.AWAY
         elif not activity_online:
@@ -565,7 +573,7 @@ class Household:
             return Level.NORMAL
         attention, warning = self._routine_crossings()
         if t >= warning:
-            return Level.WARNING
+            return min(Level.WARNING, self._routine_ceiling())
         return Level.ATTENTION if t >= attention else Level.NORMAL
 
     def _resolve(self, by: ResolvedBy) -> list[Output]:
