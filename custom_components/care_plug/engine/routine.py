@@ -30,7 +30,10 @@ DAY_SECONDS = 86400.0
 # Silences remembered per slot: about two and a half weeks of weekdays and six weeks of
 # weekends.
 RING = 12
-# A slot (with its neighbour) needs this many silences seen before it judges one.
+# A moment is judged by the silences seen at the boundaries around it: from an hour
+# before to an hour after, so a routine that shifts a little does not look unusual.
+WINDOW = (-2, -1, 0, 1, 2)
+# A slot needs this many silences seen (in its window) before it judges one.
 MIN_SAMPLES = 4
 # Days of watched time before the routine is used at all: a full week, so that every
 # weekday and the weekend have been seen at least once.
@@ -185,20 +188,17 @@ class Routine:
         if len(ring) > RING:
             del ring[0]
         self._observed += 1
-        self._update_limit(index)
-        # The slot before judges by this one's silences too (see `_update_limit`).
-        self._update_limit(index - 1 if index % SLOTS_PER_DAY else index + SLOTS_PER_DAY - 1)
+        for offset in WINDOW:  # every slot whose window holds this one
+            self._update_limit(_shift(index, -offset))
 
     def _note_count(self, slot: int, count: int) -> None:
         index = self._profile(slot)
         self._mean[index] += _MEAN_ALPHA * (count - self._mean[index])
 
     def _update_limit(self, index: int) -> None:
-        # A moment inside slot `index` lies between its boundary and the next one.
-        following = (index + 1) % PROFILE_SLOTS
-        if following % SLOTS_PER_DAY == 0:  # the day's last half-hour: next day, same kind
-            following = index - SLOTS_PER_DAY + 1
-        seen = self._silence[index] + self._silence[following]
+        seen: list[int] = []
+        for offset in WINDOW:
+            seen += self._silence[_shift(index, offset)]
         if len(seen) < MIN_SAMPLES:
             self._limits[index] = None
             return
@@ -336,6 +336,12 @@ class Routine:
     def adopt(self, other: Routine) -> None:
         """Take what `other` (seeded from history) learned, keeping this one's settings."""
         self.load(other.save())
+
+
+def _shift(index: int, offset: int) -> int:
+    """The slot `offset` half-hours from `index` on the same kind of day."""
+    kind = index - index % SLOTS_PER_DAY
+    return kind + (index - kind + offset) % SLOTS_PER_DAY
 
 
 def _clock(local_ts: float) -> str:
