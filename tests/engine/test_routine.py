@@ -9,6 +9,8 @@ and naps are known exactly, for the routine's promises at their edges.
 from __future__ import annotations
 
 import functools
+import json
+import math
 import random
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,11 +20,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.care_plug.engine import (
+    Activity,
     CareEvent,
     EventType,
     Household,
     HouseholdSettings,
     Level,
+    Monitoring,
     Reason,
     Role,
 )
@@ -30,8 +34,12 @@ from custom_components.care_plug.engine.monitor import Output
 from custom_components.care_plug.engine.routine import (
     READY_DAYS,
     RING,
+    SENSITIVITIES,
+    SLOT_SECONDS,
     SLOTS_PER_DAY,
+    Routine,
 )
+from custom_components.care_plug.engine.seed import learn_from_history
 from custom_components.care_plug.messages import care_message, explain
 from simulator import PROFILES, Reading, Simulation
 
@@ -418,3 +426,279 @@ def test_a_night_or_nap_hours_longer_than_any_seen_is_unusual() -> None:
     warning = first_warning_after(nap, nap.quiet_since)
     assert warning.reason is Reason.UNUSUAL_INACTIVITY
     assert warning.time - nap.quiet_since < 4 * H
+
+
+def test_a_sleep_in_half_an_hour_past_the_latest_wake_seen_raises_no_warning() -> None:
+    """Nights of 7.5 to 9.5 h, up between 06:00 and 07:00; on Tuesday up at 07:30 after
+    going to bed at 22:00: a 9.5 h night, no longer than nights seen."""
+    house, days = synthetic()
+    monday = days[-1].day + timedelta(days=1)
+    Day(monday, wake=6.5, nap_start=13.0, nap=1.0, bed=22.0).live(house)
+    out = house.advance(local(monday + timedelta(days=1), 7.5))
+    assert max(d.wake - days[i - 1].bed for i, d in enumerate(days) if i) >= 9.3 * H
+    assert alerts(out, Level.WARNING) == []
+
+
+# ================================================================ 3. never later than fixed
+
+
+def test_a_routine_with_huge_limits_never_delays_the_fixed_thresholds() -> None:
+    # Seen only every 11 hours for ten days: 11-hour silences are usual at every time of day.
+    house = synthetic_house()
+    for step in range(22):
+        motion(house, START + H + step * 11 * H)
+    assert house.routine_ready
+    # The same household told to escalate after 1, 2 and 3 hours: the routine would wait
+    # twelve, the thresholds must not.
+    short = synthetic_settings(thresholds=(1 * H, 2 * H, 3 * H))
+    strict = copy(house, short)
+    assert strict.routine_ready
+    motion(strict, strict.now + H)
+    quiet = strict.quiet_since
+    out = strict.advance(quiet + 4 * H)
+    assert [(e.level, e.time, e.reason) for e in alerts(out)] == [
+        (Level.ATTENTION, quiet + 1 * H, Reason.INACTIVITY),
+        (Level.WARNING, quiet + 2 * H, Reason.INACTIVITY),
+        (Level.CRITICAL, quiet + 3 * H, Reason.INACTIVITY),
+    ]
+
+
+@pytest.mark.parametrize("profile", [WITH_MOTION, WITHOUT_MOTION])
+@pytest.mark.parametrize("sensitivity", sorted(SENSITIVITIES))
+def test_the_routine_only_ever_brings_a_level_forward(profile: str, sensitivity: str) -> None:
+    house = lived(profile, EMERGENCY.astimezone(UTC), sensitivity)
+    limits = (ATTENTION.total_seconds(), WARNING.total_seconds())
+    since = house.now.timestamp()
+    for step in range(7 * 24 * 4):  # every 15 minutes of a week
+        start = since + step * 900.0 + 7.0
+        attention, warning = house._routine.crossings(start, limits)
+        assert attention == math.inf or start < attention < start + limits[0]
+        assert warning == math.inf or start < warning < start + limits[1]
+        assert warning >= attention
+    escalation = house.next_escalation()
+    assert escalation is not None
+    assert escalation[0] <= house.quiet_since + ATTENTION
+
+
+# ================================================================ 4. robustness
+
+
+def _first_activity_after(house: Household, readings: Iterable[Reading]) -> datetime:
+    for reading in readings:
+        if reading.time < house.now:
+            continue
+        if any(isinstance(o, Activity) for o in house.observe(*_args(reading))):
+            return reading.time
+    raise AssertionError("no activity")
+
+
+def _args(reading: Reading) -> tuple[str, str, datetime]:
+    return reading.entity_id, reading.state, reading.time
+
+
+LEAVE = datetime(2026, 3, 9, 10, tzinfo=ZONE).astimezone(UTC)  # a Monday morning
+BACK = LEAVE + timedelta(days=14)
+LATER_EMERGENCY = datetime(2026, 3, 26, 8, tzinfo=ZONE).astimezone(UTC)  # a Thursday
+
+
+def _caught_fast(house: Household) -> None:
+    """Watch on to LATER_EMERGENCY, when the resident stops: warned early, by the routine."""
+    feed(house, [r for r in sim_readings(WITH_MOTION, 36) if r.time >= house.now], LATER_EMERGENCY)
+    warning = first_warning_after(house, LATER_EMERGENCY)
+    assert warning.reason is Reason.UNUSUAL_INACTIVITY
+    assert warning.time - house.quiet_since < ATTENTION
+
+
+def test_a_fortnight_away_without_away_mode_teaches_no_silence() -> None:
+    house = lived(WITH_MOTION, LEAVE)
+    learned = rings(house)
+    readings = sim_readings(WITH_MOTION, 36)
+    # Away: nothing but the fridge for two weeks; alerts go out, as they should.
+    out = feed(
+        house, [r for r in readings if LEAVE <= r.time < BACK and r.entity_id == FRIDGE], BACK
+    )
+    assert [e.level for e in alerts(out)] == [Level.ATTENTION, Level.WARNING, Level.CRITICAL]
+    back = _first_activity_after(house, readings)
+    assert back - BACK < 12 * H
+    assert house.level is Level.NORMAL
+    assert rings(house) == learned
+    _caught_fast(house)
+
+
+def test_a_fortnight_away_in_away_mode_teaches_nothing_not_even_visitors() -> None:
+    house = lived(WITH_MOTION, LEAVE)
+    learned = rings(house)
+    house.set_away(LEAVE, None)
+    readings = sim_readings(WITH_MOTION, 36)
+    out = feed(house, [r for r in readings if LEAVE <= r.time < BACK and r.entity_id == FRIDGE])
+    # A neighbour waters the plants every other afternoon.
+    for day in range(1, 14, 2):
+        visit = LEAVE + timedelta(days=day, hours=5)
+        out += house.observe(MOTION, "on", visit) + house.observe(MOTION, "off", visit + MIN)
+    out += house.end_away(BACK)
+    assert alerts(out) == []
+    assert house.monitoring is Monitoring.OK
+    _first_activity_after(house, readings)
+    assert rings(house) == learned
+    _caught_fast(house)
+
+
+@pytest.mark.parametrize("hours", [6, 24])
+def test_a_sensor_outage_while_learning_teaches_no_silence(hours: int) -> None:
+    outage = datetime(2026, 3, 11, 9, tzinfo=ZONE).astimezone(UTC)  # Wednesday morning
+    house = lived(WITH_MOTION, outage)
+    learned = rings(house)
+    sources = [e for e, role in house.settings.sources.items() if role is not Role.BACKGROUND_POWER]
+    for entity_id in sources:
+        house.observe(entity_id, "unavailable", outage)
+    unseen = house.monitoring
+    assert unseen is Monitoring.LOST
+    readings = sim_readings(WITH_MOTION, 36)
+    end = outage + timedelta(hours=hours)
+    feed(house, [r for r in readings if outage <= r.time < end and r.entity_id == FRIDGE], end)
+    # Back: every device reconnects and reports the state it is in.
+    state = {r.entity_id: r.state for r in readings if r.time < end}
+    for entity_id in sources:
+        house.observe(entity_id, state[entity_id], end)
+    assert house.monitoring is Monitoring.OK
+    assert rings(house) == learned
+    _first_activity_after(house, readings)
+    assert rings(house) == learned  # the resident was busy: the silence was the sensors'
+    _caught_fast(house)
+
+
+# ================================================================ 6. cost
+
+
+def test_learning_costs_the_same_on_day_100_as_on_day_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = [0]
+    most = [0]
+    note, learn = Routine._note_silence, Routine.learn
+
+    def counting_note(self: Routine, slot: int, seconds: float) -> None:
+        notes[0] += 1
+        note(self, slot, seconds)
+
+    def counting_learn(self: Routine, ts: float) -> None:
+        before = notes[0]
+        learn(self, ts)
+        most[0] = max(most[0], notes[0] - before)
+
+    monkeypatch.setattr(Routine, "_note_silence", counting_note)
+    monkeypatch.setattr(Routine, "learn", counting_learn)
+    house = synthetic_house()
+    rng = random.Random(9)
+    per_window: list[int] = []
+    sizes: list[int] = []
+    for window in range(10):  # ten windows of ten days
+        notes[0] = 0
+        for day in routine_days(FIRST_DAY + timedelta(days=10 * window), 10, rng):
+            day.live(house)
+        per_window.append(notes[0])
+        sizes.append(len(json.dumps(house.to_dict())))
+    # One note per half-hour boundary watched (48 a day), whatever came before ...
+    assert all(abs(count - 10 * SLOTS_PER_DAY) <= 1 for count in per_window[1:])
+    # ... at most a silence's worth of boundaries per activity ...
+    assert most[0] <= ATTENTION.total_seconds() / SLOT_SECONDS + 1
+    # ... and memory stops growing once every slot's ring is full (six weeks).
+    assert all(len(ring) == RING for ring in rings(house)[0])
+    assert max(sizes[5:]) <= sizes[4] * 1.05
+
+
+# ================================================================ 7. seeding
+
+SEEDED_DAYS = 21
+
+
+def _history(profile: str, end: datetime) -> list[tuple[float, str, str]]:
+    return [
+        (r.time.timestamp(), r.entity_id, r.state)
+        for r in sim_readings(profile, 36)
+        if r.time < end
+    ]
+
+
+@pytest.mark.parametrize("profile", [WITH_MOTION, WITHOUT_MOTION])
+def test_seeding_from_history_learns_what_watching_live_learns(profile: str) -> None:
+    end = START + timedelta(days=SEEDED_DAYS)
+    seeded = learn_from_history(
+        sim_settings(profile),
+        _history(profile, end),
+        START,
+        end,
+        location=SEOUL,
+        time_zone=ZONE_NAME,
+    )
+    live = lived(profile, end)
+    assert seeded._routine.save() == live._routine.save()
+    assert seeded.routine_ready
+    assert seeded.routine_days == live.routine_days > SEEDED_DAYS - 3
+
+
+def test_a_household_adopts_only_a_routine_that_has_seen_more_days() -> None:
+    end = START + timedelta(days=SEEDED_DAYS)
+    seeded = learn_from_history(
+        sim_settings(WITH_MOTION),
+        _history(WITH_MOTION, end),
+        START,
+        end,
+        location=SEOUL,
+        time_zone=ZONE_NAME,
+    )
+    # A new household (its own sensitivity, low) takes the seeded routine ...
+    fresh = Household(sim_settings(WITH_MOTION, "low"), end, SEOUL, ZONE_NAME)
+    fresh.adopt_routine(seeded)
+    assert fresh.routine_ready
+    assert rings(fresh) == rings(seeded)
+    # ... and judges by its own sensitivity.
+    as_low = copy(seeded, sim_settings(WITH_MOTION, "low"))
+    limits = (ATTENTION.total_seconds(), WARNING.total_seconds())
+    for step in range(7 * 48):
+        since = end.timestamp() + step * SLOT_SECONDS + 60.0
+        assert fresh._routine.crossings(since, limits) == as_low._routine.crossings(since, limits)
+    # A household that has watched longer keeps its own.
+    longer = lived(WITH_MOTION, end + timedelta(days=7))
+    own = rings(longer)
+    longer.adopt_routine(seeded)
+    assert rings(longer) == own
+    same = lived(WITH_MOTION, end)
+    same_rings = rings(same)
+    shorter = learn_from_history(
+        sim_settings(WITH_MOTION),
+        _history(WITH_MOTION, end - timedelta(days=7)),
+        START,
+        end - timedelta(days=7),
+        location=SEOUL,
+        time_zone=ZONE_NAME,
+    )
+    same.adopt_routine(shorter)
+    assert rings(same) == same_rings
+
+
+# ================================================================ 8. sensitivity
+
+
+@pytest.mark.parametrize("profile", [WITH_MOTION, WITHOUT_MOTION])
+def test_high_sensitivity_warns_no_later_than_normal_and_normal_no_later_than_low(
+    profile: str,
+) -> None:
+    warned = {
+        s: alerts(_emergency_run(profile, s)[1], Level.WARNING)[0].time for s in SENSITIVITIES
+    }
+    assert warned["high"] <= warned["normal"] <= warned["low"]
+    # At every moment of a week, not only this emergency.
+    houses = {s: lived(profile, EMERGENCY.astimezone(UTC), s) for s in SENSITIVITIES}
+    limits = (ATTENTION.total_seconds(), WARNING.total_seconds())
+    begin = EMERGENCY.timestamp()
+    for step in range(7 * 24 * 4):
+        since = begin + step * 900.0
+        high, normal, low = (
+            houses[s]._routine.crossings(since, limits) for s in ("high", "normal", "low")
+        )
+        assert high[0] <= normal[0] <= low[0]
+        assert high[1] <= normal[1] <= low[1]
+
+
+def test_sensitivity_changes_how_the_routine_judges_not_what_it_learns() -> None:
+    learned = {s: rings(synthetic(4, s)[0]) for s in SENSITIVITIES}
+    assert learned["low"] == learned["normal"] == learned["high"]
