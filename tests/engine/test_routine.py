@@ -353,8 +353,10 @@ def test_an_emergency_on_a_weekday_morning_reaches_warning_hours_early_and_says_
 
 
 QUIET_MONTH_BUG = (
-    "engine: false `warning`s (unusual_inactivity) in a simulated month with no emergency; "
-    "see the test's report for dates"
+    "engine: false unusual_inactivity warnings in a simulated month (seed 1, Seoul) with no "
+    "emergency: homebody_motion Sat 14 Mar 01:51 (3.9 h after bed at 21:57) and 14:57 (1.8 h, "
+    "nap); early_riser Wed 11 12:37/13:07, Sat 14 18:51, Mon 30 18:00 (5-7 h afternoon quiet); "
+    "weekend slots judge after two weekends, and attention and warning often come together"
 )
 
 
