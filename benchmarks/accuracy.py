@@ -608,6 +608,7 @@ class Cell:
     mean_s: float
     median_s: float
     missed: int
+    standing: int  # a false warning was already standing at the instant: counted as 0
     eval_days: float
     warnings: int
     prompts: int
@@ -627,6 +628,7 @@ class Cell:
             "mean_h": round(self.mean_s / HOUR, 3),
             "median_h": round(self.median_s / HOUR, 3),
             "missed": self.missed,
+            "already_warning": self.standing,
             "eval_days": round(self.eval_days, 1),
             "false_warnings": self.warnings,
             "false_warnings_per_day": round(self.false_per_day, 4),
@@ -643,6 +645,7 @@ def cell(results: Sequence[HomeResult], row: str) -> Cell:
         mean_s=statistics.fmean(delays) if delays else math.nan,
         median_s=statistics.median(delays) if delays else math.nan,
         missed=sum(d >= CAP_S for d in delays),
+        standing=sum(d == 0.0 for d in delays),
         eval_days=days,
         warnings=sum(r.warnings[row] for r in results),
         prompts=sum(r.prompts[row] for r in results),
@@ -691,6 +694,7 @@ def render(results: list[HomeResult], meta: dict[str, Any]) -> tuple[str, dict[s
             duration(sim_cell.mean_s),
             duration(sim_cell.median_s),
             f"{sim_cell.missed}/{sim_cell.emergencies}",
+            f"{sim_cell.standing}/{sim_cell.emergencies}",
             f"{sim_cell.false_per_day:.3f}",
             f"{sim_cell.worst_per_30:.1f}",
             f"{sim_cell.prompts_per_day:.2f}",
@@ -710,6 +714,7 @@ def render(results: list[HomeResult], meta: dict[str, Any]) -> tuple[str, dict[s
         "sim mean to warning",
         "sim median",
         "sim missed (72 h)",
+        "sim already at warning",
         "sim false warnings / day",
         "sim worst household false warnings / 30 days",
         "sim attention prompts / day",
