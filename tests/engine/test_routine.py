@@ -352,19 +352,22 @@ def test_an_emergency_on_a_weekday_morning_reaches_warning_hours_early_and_says_
     assert house.explanation == warning.explanation or house.level is Level.CRITICAL
 
 
-QUIET_MONTH_BUG = (
-    "engine: false unusual_inactivity warnings in a simulated month (seed 1, Seoul) with no "
-    "emergency: homebody_motion Sat 14 Mar 01:51 (3.9 h after bed at 21:57) and 14:57 (1.8 h, "
-    "nap); early_riser Wed 11 12:37/13:07, Sat 14 18:51, Mon 30 18:00 (5-7 h afternoon quiet); "
-    "weekend slots judge after two weekends, and attention and warning often come together"
+# Known limit, measured in docs/accuracy.md: with plugs and a light sensor only, a quiet
+# afternoon at home is indistinguishable from an emergency, and the routine's first weeks
+# have seen too few of them.
+PLUGS_ONLY_QUIET_MONTH = (
+    "a home with plugs and a light sensor only: early_riser (seed 1, Seoul) gets 5-7 h "
+    "afternoon quiet spells longer than any seen in its first weeks"
 )
 
 
 @pytest.mark.parametrize(
     "profile",
     [
-        pytest.param(WITH_MOTION, marks=pytest.mark.xfail(strict=True, reason=QUIET_MONTH_BUG)),
-        pytest.param(WITHOUT_MOTION, marks=pytest.mark.xfail(strict=True, reason=QUIET_MONTH_BUG)),
+        WITH_MOTION,
+        pytest.param(
+            WITHOUT_MOTION, marks=pytest.mark.xfail(strict=True, reason=PLUGS_ONLY_QUIET_MONTH)
+        ),
     ],
 )
 def test_the_same_month_without_an_emergency_raises_no_warning(profile: str) -> None:

@@ -125,7 +125,7 @@ class Household:
         self._health_epoch = 0
         self._time_zone = time_zone
         self._routine = Routine(
-            settings.sensitivity, settings.attention_after, time_zone_of(time_zone)
+            settings.sensitivity, settings.warning_after, time_zone_of(time_zone)
         )
         self._explanation: Explanation | None = None
         self._crossing_key: tuple[float, int] | None = None
@@ -351,7 +351,7 @@ class Household:
         if self._level is Level.NORMAL and self._lost_since != _NEVER:
             due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
         if self._routine_usable():
-            due = min(due, self._routine_crossings()[nxt - 1])
+            due = min(due, max(self._now, self._routine_crossings()[nxt - 1]))
         return _dt(due), nxt
 
     @property
@@ -460,7 +460,8 @@ class Household:
         if self._now < check:
             return check  # no shorter silence is unusual: look closer only then
         attention, warning = self._routine_crossings()
-        return attention if self._level is Level.NORMAL else warning
+        # Never in the past (a routine seeded mid-silence may find it unusual already).
+        return max(self._now, attention if self._level is Level.NORMAL else warning)
 
     def _routine_crossings(self) -> tuple[float, float]:
         key = (self._quiet_since, self._routine.version)

@@ -9,8 +9,8 @@ of activities per slot gives the plain-words explanation.
 
 Learning costs O(1) per activity: only the half-hour boundaries passed since the last
 activity are noted, at most `max_gap / 30 min` of them. A silence longer than `max_gap`
-(the fixed attention threshold: an alert was due, or the resident was away without saying
-so), or one during which the engine could not see the home or the resident was away,
+(the fixed warning threshold: the family was due to be told, or the resident was away
+without saying so), or one during which the engine could not see the home or the resident was away,
 teaches nothing, so neither a fortnight away nor a sensor outage makes silence look
 normal.
 """
@@ -35,6 +35,9 @@ RING = 12
 WINDOW = (-2, -1, 0, 1, 2)
 # A slot needs this many silences seen (in its window) before it judges one.
 MIN_SAMPLES = 4
+# Until its own half-hour has been seen this often, a slot also counts the other kind of
+# day's silences at the same time.
+MIN_OWN = 4
 # Days of watched time before the routine is used at all: a full week, so that every
 # weekday and the weekend have been seen at least once.
 READY_DAYS = 7.0
@@ -188,8 +191,10 @@ class Routine:
         if len(ring) > RING:
             del ring[0]
         self._observed += 1
-        for offset in WINDOW:  # every slot whose window holds this one
+        other = (index + SLOTS_PER_DAY) % PROFILE_SLOTS
+        for offset in WINDOW:  # every slot whose window holds this one, either kind of day
             self._update_limit(_shift(index, -offset))
+            self._update_limit(_shift(other, -offset))
 
     def _note_count(self, slot: int, count: int) -> None:
         index = self._profile(slot)
@@ -199,6 +204,12 @@ class Routine:
         seen: list[int] = []
         for offset in WINDOW:
             seen += self._silence[_shift(index, offset)]
+        if len(self._silence[index]) < MIN_OWN:
+            # Few weekends seen yet: judge by weekdays at the same time as well, so a
+            # weekend is never judged by one or two Saturdays alone.
+            other = (index + SLOTS_PER_DAY) % PROFILE_SLOTS
+            for offset in WINDOW:
+                seen += self._silence[_shift(other, offset)]
         if len(seen) < MIN_SAMPLES:
             self._limits[index] = None
             return
@@ -232,9 +243,11 @@ class Routine:
         """
         if not self.ready:
             return _NEVER, _NEVER
+        margin = self._sensitivity.warning_margin
         attention = self._crossing(since, 0.0, limits[0])
-        warning = self._crossing(since, self._sensitivity.warning_margin, limits[1])
-        return attention, max(attention, warning)
+        warning = self._crossing(since, margin, limits[1])
+        # A graded step: the resident is prompted before the family is told.
+        return attention, max(attention + margin, warning)
 
     def _crossing(self, since: float, extra: float, limit: float) -> float:
         t = since + self.shortest_limit + extra
@@ -319,6 +332,8 @@ class Routine:
             raise ValueError("stored routine silences are damaged")
         if not isinstance(mean, list) or len(mean) != PROFILE_SLOTS:
             raise ValueError("stored routine means are damaged")
+        if not all(isinstance(ring, list) for ring in silence):
+            raise ValueError("stored routine silences are damaged")
         rings = [[_minutes(value) for value in ring][-RING:] for ring in silence]
         means = [_finite(value) for value in mean]
         anchor = data.get("anchor")
