@@ -52,31 +52,33 @@ def link(target: Path, link_path: Path) -> None:
     link_path.symlink_to(target)
 
 
-def prepare_config(config_dir: Path, configuration: str) -> None:
+def write_store(config_dir: Path, key: str, version: int, data: Any) -> None:
+    """Write one `.storage` file as Home Assistant's Store would."""
+    path = config_dir / ".storage" / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = {"version": version, "minor_version": 1, "key": key, "data": data}
+    path.write_text(json.dumps(store, indent=2), encoding="utf-8")
+
+
+def prepare_config(config_dir: Path, configuration: str, port: int) -> None:
     """Write configuration.yaml and link the integration, blueprints and dashboards in.
 
-    Onboarding is pre-seeded as done except for the user step: the first user is still
-    created through the REST API, while the core-config step (which would set up online
-    weather and radio integrations) is skipped.
+    The HTTP settings go to storage, where Home Assistant 2026.10 keeps them: set in
+    YAML they would be a trial that reverts after five minutes to the defaults (every
+    interface, port 8123). Onboarding is pre-seeded as done except for the user step:
+    the first user is still created through the REST API, while the core-config step
+    (which would set up online weather and radio integrations) is skipped.
     """
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(configuration, encoding="utf-8")
     link(INTEGRATION, config_dir / "custom_components" / "care_plug")
     link(BLUEPRINTS, config_dir / "blueprints" / "automation" / "care_plug")
     link(DASHBOARDS, config_dir / "dashboards")
-    onboarding = config_dir / ".storage" / "onboarding"
-    if not onboarding.exists():
-        onboarding.parent.mkdir(parents=True, exist_ok=True)
-        onboarding.write_text(
-            json.dumps(
-                {
-                    "version": 4,
-                    "minor_version": 1,
-                    "key": "onboarding",
-                    "data": {"done": ["core_config", "analytics", "integration"]},
-                }
-            ),
-            encoding="utf-8",
+    # Version 1 is the plain settings dict; Home Assistant migrates it on load.
+    write_store(config_dir, "http", 1, {"server_host": [HOST], "server_port": port})
+    if not (config_dir / ".storage" / "onboarding").exists():
+        write_store(
+            config_dir, "onboarding", 4, {"done": ["core_config", "analytics", "integration"]}
         )
 
 

@@ -23,7 +23,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HassServer]:
     """An onboarded server on a free loopback port; always stopped by its process group."""
     config_dir = tmp_path_factory.mktemp("hass")
     port = free_port()
-    prepare_config(config_dir, CONFIGURATION.read_text().replace("__PORT__", str(port)))
+    prepare_config(config_dir, CONFIGURATION.read_text(), port)
     hass = HassServer(config_dir, port, config_dir / "hass.log")
     try:
         hass.start(timeout=120)

@@ -11,14 +11,17 @@ server: each step starts from where the previous one left the household.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from demo.server import HassServer
 
+from .browser import CHROMIUM, officer_dashboard
 from .client import WebSocket, connect
 from .conftest import USER
 
@@ -184,6 +187,19 @@ async def test_open_alert_survives_a_restart(server: HassServer) -> None:
         # The same household, not a new episode: no alert is raised again.
         with pytest.raises(TimeoutError):
             await ws.next_event(3)
+
+
+async def test_officer_dashboard_shows_the_household_at_warning(
+    server: HassServer, tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} missing: scripts/setup installs it when run as root")
+    # CARE_PLUG_SCREENSHOT keeps the picture (the README's comes from here); else a temp path.
+    shot = Path(os.environ.get("CARE_PLUG_SCREENSHOT") or tmp_path / "officer-dashboard.png")
+    text = await officer_dashboard(server, USER["username"], USER["password"], NAME, shot)
+    assert NAME in text
+    assert "Warning" in text
+    assert shot.stat().st_size > 10_000
 
 
 async def test_check_in_through_the_action_resolves(server: HassServer) -> None:
