@@ -20,9 +20,11 @@ from custom_components.care_plug.engine.model import (
     Reason,
     ResolvedBy,
 )
+from custom_components.care_plug.engine.routine import Explanation
 from custom_components.care_plug.messages import (
     SUPPORTED_LANGUAGES,
     care_message,
+    explain,
     format_duration,
 )
 
@@ -487,3 +489,36 @@ def test_no_other_level_words() -> None:
 def test_exact_sentences(item: CareEvent, english: str, korean: str) -> None:
     assert care_message(item, HOUSEHOLD_EN, "en") == english
     assert care_message(item, HOUSEHOLD_KO, "ko") == korean
+
+
+# ----------------------------------------------------------------- the learned routine
+
+USUAL = Explanation(
+    usual_activities=6,
+    window_start="07:00",
+    window_end="10:00",
+    quiet_since="22:41",
+    usual_longest_minutes=150,
+)
+# A silence can be unusual where activity is rare, when it outlasts every quiet spell seen.
+RARE = replace(USUAL, usual_activities=0)
+
+
+@pytest.mark.parametrize(
+    ("explanation", "language", "expected"),
+    [
+        (USUAL, "en", "usually 6 activities between 07:00 and 10:00; none since 22:41"),
+        (replace(USUAL, usual_activities=1), "en", "usually 1 activity between 07:00"),
+        (USUAL, "ko", "평소 07:00~10:00에 활동 6번, 22:41 이후 활동 없음"),
+        (
+            RARE,
+            "en",
+            "none since 22:41; at this time of day a quiet spell usually ends within 2 h 30 min",
+        ),
+        (RARE, "ko-KR", "22:41 이후 활동 없음, 이 시간대의 조용한 시간은 보통 2시간 30분 이내"),
+    ],
+)
+def test_the_routine_explains_itself_in_plain_words(
+    explanation: Explanation, language: str, expected: str
+) -> None:
+    assert explain(explanation, language).startswith(expected)
