@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from custom_components.care_plug.engine import CareEvent, EventType, Level, Reason
 from custom_components.care_plug.engine.monitor import Household
+from custom_components.care_plug.engine.routine import FULL_DAYS
 from custom_components.care_plug.engine.seed import learn_from_history
 from custom_components.care_plug.engine.settings import HouseholdSettings
 from simulator import PROFILES, Simulation
@@ -68,3 +69,22 @@ def test_a_routine_that_has_seen_less_is_not_adopted() -> None:
     assert longer.to_dict()["routine"] != shorter.to_dict()["routine"]
     shorter.adopt_routine(longer)
     assert shorter.to_dict()["routine"]["silence"] == longer.to_dict()["routine"]["silence"]
+
+
+def test_four_weeks_of_history_replace_a_longer_watch() -> None:
+    """A source added to a household watched for months: four weeks of history that
+    include it are as good as the longer watch, which keeps only recent weeks anyway."""
+    sim = Simulation(PROFILES["early_riser"], seed=3, start=START)
+    settings = HouseholdSettings.from_options(sim.options())
+    end = START + timedelta(days=70)
+    readings = [(r.time.timestamp(), r.entity_id, r.state) for r in sim.readings(end)]
+    watched = learn_from_history(settings, readings, START, end, time_zone=ZONE)
+    month = end - timedelta(days=29)
+    history = learn_from_history(
+        settings, [r for r in readings if r[0] >= month.timestamp()], month, end, time_zone=ZONE
+    )
+    assert watched.routine_days > history.routine_days >= FULL_DAYS
+
+    watched.adopt_routine(history)
+
+    assert watched.to_dict()["routine"] == history.to_dict()["routine"]

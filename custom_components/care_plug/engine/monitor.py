@@ -22,7 +22,7 @@ from .model import (
     ResolvedBy,
     Role,
 )
-from .routine import Explanation, Routine, time_zone_of
+from .routine import FULL_DAYS, Explanation, Routine, time_zone_of
 from .settings import ACTIVITY_ROLES, HouseholdSettings
 from .signals import Classifier, make_classifier
 from .solar import sun_elevation
@@ -370,8 +370,13 @@ class Household:
         return self._routine.ready
 
     def adopt_routine(self, seeded: Household) -> None:
-        """Use the routine `seeded` learned (from history) when it has seen more."""
-        if seeded._routine.days > self._routine.days:
+        """Use the routine `seeded` learned (from history) when it has seen as much.
+
+        Seeded after a source was added, it knows that source too: four weeks of it are
+        as good as any longer watch, since the routine keeps only recent weeks anyway.
+        """
+        days = seeded._routine.days
+        if days > self._routine.days or days >= FULL_DAYS:
             self._routine.adopt(seeded._routine)
             self._refresh()
 

@@ -41,6 +41,9 @@ MIN_OWN = 4
 # Days of watched time before the routine is used at all: a full week, so that every
 # weekday and the weekend have been seen at least once.
 READY_DAYS = 7.0
+# Four weeks fill what the routine remembers (twelve weekdays, four weekends per slot);
+# a longer watch knows no more.
+FULL_DAYS = 28.0
 # Weight of the newest slot in the mean of activities per slot: about two weeks' memory.
 _MEAN_ALPHA = 0.1
 ROUTINE_VERSION = 1
