@@ -105,9 +105,10 @@ class HassServer:
         """Start the server and wait until its HTTP API answers."""
         if self.process is not None and self.process.poll() is None:
             raise ServerError("already running")
-        env = dict(os.environ)
-        # The dev integration imports the repository's `simulator` package.
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        # Only the config directory on the path, never the repository (whose own
+        # custom_components package would hide the config directory's): packages linked
+        # into the config directory, such as the demo's `simulator`, import from there.
+        env = {**os.environ, "PYTHONPATH": str(self.config_dir)}
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
@@ -115,6 +116,7 @@ class HassServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
+            cwd=self.config_dir,
             # Its own process group, so a stop reaches every child it spawned.
             start_new_session=True,
         )
