@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import AsyncMock, patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -226,3 +227,35 @@ async def test_a_household_added_later_learns_the_same_routine_from_the_recorder
         _coordinator(seeded).household.to_dict()["routine"]["silence"]
         == (seeded_routine["silence"])
     )
+
+
+async def test_an_unreadable_history_delays_the_routine_and_is_read_again_next_start(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    freezer.move_to(START)
+    sim = _simulation(hass)
+    for entity_id, shown in _attributes(sim).items():
+        hass.states.async_set(entity_id, "0", shown)
+    broken = AsyncMock(side_effect=OSError("database disk image is malformed"))
+    with patch("custom_components.care_plug.coordinator.async_learn_from_recorder", broken):
+        entry = await _add_household(hass, _options(sim, "Mum"))
+
+    assert broken.await_count == 1
+    assert "history could not be read" in caplog.text
+    assert value(hass, "sensor.mum_care_level") == "normal"
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["routine_sources"] == []
+
+    working = AsyncMock(return_value=None)
+    with patch("custom_components.care_plug.coordinator.async_learn_from_recorder", working):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert working.await_count == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+    saved = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["routine_sources"]
+    options = _options(sim, "Mum")
+    watched = [e for key, value in options.items() if key.endswith("_sources") for e in value]
+    assert saved == sorted(watched)

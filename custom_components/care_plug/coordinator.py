@@ -183,9 +183,18 @@ class CarePlugCoordinator:
             )
 
     async def _async_seed_routine(self) -> None:
-        seeded = await async_learn_from_recorder(
-            self.hass, self.settings, dt_util.utcnow(), self._location
-        )
+        try:
+            seeded = await async_learn_from_recorder(
+                self.hass, self.settings, dt_util.utcnow(), self._location
+            )
+        except Exception:
+            # An unreadable history only delays the routine: it learns from live readings,
+            # and reading is tried again at the next start.
+            _LOGGER.exception(
+                "Care Plug household %s: the recorder's history could not be read",
+                self.entry.entry_id,
+            )
+            return
         if seeded is not None:
             self.household.adopt_routine(seeded)
             _LOGGER.debug(
