@@ -1,7 +1,7 @@
 """`scripts/develop`: a real Home Assistant with two simulated homes, their households and
 the blueprints, on http://127.0.0.1:<port>. Ctrl-C stops everything it started.
 
-    python -m demo [--port 8123] [--speed 10] [--fresh]
+    python -m demo [--port 8123] [--speed 10] [--fresh] [--state-dir .demo]
 """
 
 from __future__ import annotations
@@ -60,16 +60,19 @@ def log_in(server: HassServer) -> None:
 
 
 def wait_for_homes(server: HassServer, timeout: float = 60) -> list[dict[str, Any]]:
-    """The demo homes, as their incapacitate switches describe them."""
+    """The demo homes, as their incapacitate switches describe them, once every source
+    has its first reading."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         states = server.call("GET", "/api/states")
+        present = {s["entity_id"] for s in states}
         homes = [
             s["attributes"]
             for s in states
             if s["entity_id"].startswith("switch.incapacitate_") and "sources" in s["attributes"]
         ]
-        if homes:
+        sources = {e for home in homes for ids in home["sources"].values() for e in ids}
+        if homes and sources <= present:
             return homes
         time.sleep(0.5)
     raise ServerError("the demo homes did not appear: is care_plug_demo set up?")
@@ -154,16 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--speed", type=float, default=10, help="simulated seconds per second")
     parser.add_argument("--fresh", action="store_true", help="forget the previous demo state")
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    state_dir: Path = args.state_dir.resolve()
     if args.fresh:
-        shutil.rmtree(STATE_DIR, ignore_errors=True)
+        shutil.rmtree(state_dir, ignore_errors=True)
     if not port_free(args.port):
         print(f"Port {args.port} on {HOST} is in use: pass --port.", file=sys.stderr)
         return 2
-    config_dir = STATE_DIR / "config"
+    config_dir = state_dir / "config"
     prepare(config_dir, args.port, args.speed)
-    server = HassServer(config_dir, args.port, STATE_DIR / "hass.log")
+    server = HassServer(config_dir, args.port, state_dir / "hass.log")
     signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         print(f"Starting Home Assistant in {config_dir} ...", flush=True)
