@@ -169,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     config_dir = state_dir / "config"
     prepare(config_dir, args.port, args.speed)
     server = HassServer(config_dir, args.port, state_dir / "hass.log")
+    # Explicitly, also for SIGINT: a shell starts background jobs with SIGINT ignored.
     signal.signal(signal.SIGTERM, _stop_on_term)
+    signal.signal(signal.SIGINT, _stop_on_term)
     try:
         print(f"Starting Home Assistant in {config_dir} ...", flush=True)
         server.start(timeout=180)

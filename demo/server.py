@@ -128,11 +128,12 @@ class HassServer:
             if self.process is not None and self.process.poll() is not None:
                 raise ServerError(f"hass exited with {self.process.returncode}: {self.tail()}")
             try:
-                # Needs no login: an unauthenticated /api/ would be logged as a failed one.
+                # Needs no login (an unauthenticated /api/ would be logged as a failed
+                # one); any answer will do: before onboarding it is a 400.
                 status, _ = self.request("GET", "/auth/providers", auth=False, timeout=2)
             except OSError:  # refused while starting (URLError is an OSError)
                 status = 0
-            if status == 200:
+            if status:
                 return
             time.sleep(0.25)
         raise ServerError(f"hass did not answer within {timeout:.0f} s: {self.tail()}")

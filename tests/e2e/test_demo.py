@@ -25,22 +25,26 @@ HOUSEHOLDS = {"Mrs Kim": "kim", "Mr Park": "park"}
 def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
     """The runner's output up to the line containing `marker` (bounded by `timeout`)."""
     assert process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
+    lines: queue.Queue[str | None] = queue.Queue()
     stdout = process.stdout
 
     def pump() -> None:  # a thread: a pipe read cannot time out by itself
         for line in stdout:
             lines.put(line)
+        lines.put(None)  # the runner exited
 
     threading.Thread(target=pump, daemon=True).start()
     out: list[str] = []
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         try:
-            out.append(lines.get(timeout=left))
+            line = lines.get(timeout=left)
         except queue.Empty:
             break
-        if marker in out[-1]:
+        if line is None:
+            break
+        out.append(line)
+        if marker in line:
             return "".join(out)
     raise AssertionError(f"no {marker!r} within {timeout} s:\n{''.join(out)}")
 
