@@ -61,7 +61,7 @@ class Resident:
         self.sim = self._simulation(clock.sim_origin)
         self._attributes = {
             rename(spec.entity_id, prefix): {
-                "friendly_name": f"{name} {spec.name[0].lower()}{spec.name[1:]}",
+                "friendly_name": f"{name}: {spec.name}",
                 "device_class": spec.device_class,
                 **(
                     {"unit_of_measurement": spec.unit, "state_class": "measurement"}
