@@ -470,7 +470,8 @@ class CarePlugCoordinator:
         for old, new in self._renames.items():
             engine = rename_source(engine, old, new)
             if old in seeded:
-                seeded = (seeded - {old}) | {new}
+                seeded.discard(old)
+                seeded.add(new)
         return {
             "engine": engine,
             "routine_sources": sorted(seeded),

@@ -123,7 +123,6 @@ class Household:
         self._sun_up: bool | None = None
         self._due = start
         self._health_epoch = 0
-        self._time_zone = time_zone
         self._routine = Routine(
             settings.sensitivity, settings.warning_after, time_zone_of(time_zone)
         )
@@ -257,9 +256,10 @@ class Household:
         # Sources may have been added or dropped since the state was saved.
         woke += self._health_changed()
         downtime = int(resume_ts - start)
-        if downtime > self._tuning.monitoring_lost_after_seconds:
+        long_downtime = downtime > self._tuning.monitoring_lost_after_seconds
+        if long_downtime:
             self._routine.block()  # readings were missed: the silence proves nothing
-        if not woke and downtime > self._tuning.monitoring_lost_after_seconds:
+        if not woke and long_downtime:
             woke = [
                 self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
             ]
