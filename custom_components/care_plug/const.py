@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import DOMAIN
 from .engine.settings import ROLE_KEYS, THRESHOLD_KEYS
+
+DOMAIN: Final = "care_plug"
 
 __all__ = ["DOMAIN", "ROLE_KEYS", "THRESHOLD_KEYS"]
 

@@ -1,4 +1,4 @@
-"""Setting households up and down (called from the package's entry points)."""
+"""Setting the integration and its entries up and down (called from the package's entry points)."""
 
 from __future__ import annotations
 
