@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 # Imported early so phcc's own `custom_components` package does not shadow ours.
 import custom_components.care_plug  # noqa: F401
 from custom_components.care_plug import DOMAIN
+from tests.broker import mosquitto  # noqa: F401 - the real-broker fixture (tests/broker.py)
 
 
 @pytest.fixture(autouse=True)
