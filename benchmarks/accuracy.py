@@ -51,11 +51,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from custom_components.care_plug.engine.model import Activity, CareEvent, EventType, Level
+from custom_components.care_plug.engine.model import (
+    SENSITIVITIES,
+    Activity,
+    CareEvent,
+    EventType,
+    Level,
+)
 from custom_components.care_plug.engine.monitor import Household
-from custom_components.care_plug.engine.routine import SENSITIVITIES
 from custom_components.care_plug.engine.settings import HouseholdSettings
 from custom_components.care_plug.engine.solar import sun_elevation
+from custom_components.care_plug.engine.state import from_dict, to_dict
 from simulator import PROFILES, Simulation
 
 HOUR = 3600.0
@@ -217,7 +223,7 @@ class Panel:
 
     def snapshot(self) -> tuple[dict[str, str], dict[str, FixedTimer]]:
         """The engines' saved state as stored (JSON text), and the timers."""
-        saved = {s: json.dumps(e.to_dict()) for s, e in self.engines.items()}
+        saved = {s: json.dumps(to_dict(e)) for s, e in self.engines.items()}
         return saved, {row: copy.copy(t) for row, t in self.fixed.items()}
 
     @classmethod
@@ -229,7 +235,7 @@ class Panel:
         saved, fixed = snapshot
         location, zone = like.place
         engines = {
-            s: Household.from_dict(e.settings, json.loads(saved[s]), location, zone)
+            s: from_dict(e.settings, json.loads(saved[s]), location, zone)
             for s, e in like.engines.items()
         }
         return cls(engines, {row: copy.copy(t) for row, t in fixed.items()}, like.place)

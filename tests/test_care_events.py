@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.care_plug.care_events import alert_entity_type, event_payload
+from custom_components.care_plug.presentation.events import alert_entity_type, event_payload
 from custom_components.care_plug.const import ALERT_EVENT_TYPES
 from custom_components.care_plug.engine.model import (
     CareEvent,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.care_plug.history_csv import (
+from custom_components.care_plug.replay.history_csv import (
     MAX_TIES,
     BadRow,
     HistoryFile,

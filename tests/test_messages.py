@@ -15,13 +15,13 @@ import pytest
 from custom_components.care_plug.engine.model import (
     CareEvent,
     EventType,
+    Explanation,
     Level,
     Monitoring,
     Reason,
     ResolvedBy,
 )
-from custom_components.care_plug.engine.routine import Explanation
-from custom_components.care_plug.messages import (
+from custom_components.care_plug.presentation.messages import (
     SUPPORTED_LANGUAGES,
     care_message,
     explain,
@@ -113,7 +113,7 @@ def test_format_duration_has_at_most_two_units() -> None:
 
 def test_importable_without_home_assistant() -> None:
     code = (
-        "import sys, custom_components.care_plug.messages;"
+        "import sys, custom_components.care_plug.presentation.messages;"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'homeassistant']"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

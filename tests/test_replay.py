@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.care_plug.history_csv import parse_time
+from custom_components.care_plug.replay.history_csv import parse_time
 from tools.make_sample import replay_command
 
 ROOT = Path(__file__).resolve().parent.parent

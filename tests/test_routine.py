@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
 from custom_components.care_plug.coordinator import CarePlugCoordinator
 from custom_components.care_plug.engine.routine import READY_DAYS
+from custom_components.care_plug.engine.state import to_dict
 from simulator import PROFILES, Reading, Simulation
 
 from .common import attribute, move_to, value
@@ -184,13 +185,13 @@ async def test_the_same_weeks_without_an_emergency_raise_no_warning(
 async def test_a_restart_keeps_the_learned_routine(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, mum: MockConfigEntry
 ) -> None:
-    learned = _coordinator(mum).household.to_dict()["routine"]
+    learned = to_dict(_coordinator(mum).household)["routine"]
     assert learned["observed"] >= READY_DAYS * 48
 
     assert await hass.config_entries.async_reload(mum.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert _coordinator(mum).household.to_dict()["routine"] == learned
+    assert to_dict(_coordinator(mum).household)["routine"] == learned
     assert attribute(hass, "sensor.mum_routine_learned", "ready") is True
 
 
@@ -210,8 +211,8 @@ async def test_a_household_added_later_learns_the_same_routine_from_the_recorder
 
     seeded = await _add_household(hass, _options(sim, "Mum again"))
 
-    live_routine = _coordinator(live).household.to_dict()["routine"]
-    seeded_routine = _coordinator(seeded).household.to_dict()["routine"]
+    live_routine = to_dict(_coordinator(live).household)["routine"]
+    seeded_routine = to_dict(_coordinator(seeded).household)["routine"]
     assert seeded_routine["observed"] >= 7 * 48
     assert seeded_routine["silence"] == live_routine["silence"]
     assert seeded_routine["mean"] == live_routine["mean"]
@@ -224,8 +225,7 @@ async def test_a_household_added_later_learns_the_same_routine_from_the_recorder
     assert await hass.config_entries.async_reload(seeded.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert (
-        _coordinator(seeded).household.to_dict()["routine"]["silence"]
-        == (seeded_routine["silence"])
+        to_dict(_coordinator(seeded).household)["routine"]["silence"] == (seeded_routine["silence"])
     )
 
 

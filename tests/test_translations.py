@@ -37,14 +37,18 @@ from custom_components.care_plug import (
     config_flow,
     event,
     issues,
+    lifecycle,
     sensor,
     services,
-    setup,
     switch,
 )
-from custom_components.care_plug.coordinator import HouseholdStatus
-from custom_components.care_plug.engine.model import Level, Monitoring, Reason
-from custom_components.care_plug.engine.routine import SENSITIVITIES
+from custom_components.care_plug.engine.model import (
+    SENSITIVITIES,
+    HouseholdStatus,
+    Level,
+    Monitoring,
+    Reason,
+)
 from custom_components.care_plug.engine.settings import RISK_GROUPS, ROLE_KEYS
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / DOMAIN
@@ -147,7 +151,7 @@ def test_korean_is_translated() -> None:
 
 
 def test_the_described_platforms_are_the_platforms_set_up() -> None:
-    assert set(ENTITY_DESCRIPTIONS) == set(setup.PLATFORMS)
+    assert set(ENTITY_DESCRIPTIONS) == set(lifecycle.PLATFORMS)
 
 
 def _sample_status() -> HouseholdStatus:
@@ -459,18 +463,22 @@ def _fix_flow_outcomes() -> tuple[set[str], set[str]]:
             and isinstance(node.value, ast.Constant)
         ):
             errors.add(str(node.value.value))
+        if isinstance(node, ast.Call) and _call_name(node) == "SourceError":
+            errors.update(str(a.value) for a in node.args[:1] if isinstance(a, ast.Constant))
         if isinstance(node, ast.Call) and _call_name(node) == "async_abort":
             reason = {k.arg: k.value for k in node.keywords}["reason"]
             assert isinstance(reason, ast.Constant)
             aborts.add(str(reason.value))
+    # The replacement is checked by the rules of the options flow's sources step.
+    errors |= _flow_outcomes(config_flow.checked_sources, set())[0]
     return errors, aborts
 
 
 @_each_language()
 def test_every_fix_flow_error_and_abort_is_translated(language: str) -> None:
     errors, aborts = _fix_flow_outcomes()
-    assert errors == {"no_activity_source", "entity_in_two_roles"}
-    assert aborts == {"household_removed"}
+    assert errors >= {"no_activity_source", "entity_in_two_roles", "own_entity", "wrong_kind"}
+    assert aborts == {"household_removed", "source_not_watched"}
     flow = _get(TRANSLATIONS[language], "issues", "missing_source", "fix_flow")
     assert set(flow["error"]) == errors
     assert set(flow["abort"]) == aborts

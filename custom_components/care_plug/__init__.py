@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.device_registry import DeviceEntry
     from homeassistant.helpers.typing import ConfigType
 
     from .coordinator import CarePlugConfigEntry
@@ -48,6 +49,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) ->
     from .lifecycle import async_unload_household  # noqa: PLC0415
 
     return await async_unload_household(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: CarePlugConfigEntry, device: DeviceEntry
+) -> bool:
+    """Only a welfare office's households can be deleted (retired); they are forgotten."""
+    from .office.hub import async_remove_office_device  # noqa: PLC0415
+
+    return await async_remove_office_device(hass, entry, device)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> None:

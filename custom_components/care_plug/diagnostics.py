@@ -8,6 +8,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .coordinator import CarePlugConfigEntry
+from .engine import state
 
 # The household's name (title and option), and anything a person typed.
 TO_REDACT = {"title", "name", "household", "note", "by"}
@@ -19,9 +20,12 @@ async def async_get_config_entry_diagnostics(
     """Options, status and the engine's saved state: what support needs, nothing personal."""
     coordinator = entry.runtime_data
     household = coordinator.household
-    engine = household.to_dict()
+    engine = state.to_dict(household)
     # When the resident usually sleeps, wakes and goes out is personal: only its extent.
-    engine["routine"] = {"days": round(household.routine_days, 1), "ready": household.routine_ready}
+    engine["routine"] = {
+        "days": coordinator.data.routine_days,
+        "ready": coordinator.data.routine_ready,
+    }
     return async_redact_data(
         {
             "entry": {"title": entry.title, "options": dict(entry.options)},

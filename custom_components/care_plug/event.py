@@ -8,11 +8,11 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .care_events import alert_entity_type
 from .const import ALERT_EVENT_TYPES
 from .coordinator import CarePlugConfigEntry
 from .engine.model import CareEvent
 from .entity import CarePlugEntity
+from .presentation.events import alert_entity_type
 
 PARALLEL_UPDATES = 0
 

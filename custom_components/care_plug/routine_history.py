@@ -15,8 +15,9 @@ from homeassistant.const import COMPRESSED_STATE_LAST_UPDATED, COMPRESSED_STATE_
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
+from .engine.model import Reading
 from .engine.monitor import Household
-from .engine.seed import Reading, learn_from_history
+from .engine.seed import learn_from_history
 from .engine.settings import HouseholdSettings
 
 _LOGGER = logging.getLogger(__package__)

@@ -18,10 +18,13 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CarePlugConfigEntry, HouseholdStatus
-from .engine.model import Level, Monitoring
+from .coordinator import CarePlugConfigEntry
+from .engine.model import HouseholdStatus, Level, Monitoring
 from .engine.routine import READY_DAYS
 from .entity import CarePlugEntity
+from .office.hub_const import is_office
+from .office.hub_entities import async_setup_office_sensors
+from .presentation.messages import explain
 
 PARALLEL_UPDATES = 0
 
@@ -31,7 +34,8 @@ class CarePlugSensorDescription(SensorEntityDescription):
     """A sensor and how it reads the household's status."""
 
     value: Callable[[HouseholdStatus], str | int | float | datetime | None]
-    attributes: Callable[[HouseholdStatus], Mapping[str, Any]] | None = None
+    # The status, and Home Assistant's language for what is shown in words.
+    attributes: Callable[[HouseholdStatus, str], Mapping[str, Any]] | None = None
 
 
 SENSORS: tuple[CarePlugSensorDescription, ...] = (
@@ -41,11 +45,11 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[level.key for level in Level],
         value=lambda s: s.level.key,
-        attributes=lambda s: {
+        attributes=lambda s, language: {
             "reason": s.reason.value,
             "alert_id": s.alert_id,
             "acknowledged": s.acknowledged,
-            "explanation": s.explanation,
+            "explanation": None if s.explanation is None else explain(s.explanation, language),
         },
     ),
     CarePlugSensorDescription(
@@ -53,14 +57,16 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         translation_key="last_activity",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda s: s.last_activity,
-        attributes=lambda s: {"entity_id": s.last_activity_entity},
+        attributes=lambda s, _language: {"entity_id": s.last_activity_entity},
     ),
     CarePlugSensorDescription(
         key="next_escalation",
         translation_key="next_escalation",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda s: s.next_escalation,
-        attributes=lambda s: {"level": None if s.next_level is None else s.next_level.key},
+        attributes=lambda s, _language: {
+            "level": None if s.next_level is None else s.next_level.key
+        },
     ),
     CarePlugSensorDescription(
         key="monitoring",
@@ -68,7 +74,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in Monitoring],
         value=lambda s: s.monitoring.value,
-        attributes=lambda s: {"away_until": s.away_until},
+        attributes=lambda s, _language: {"away_until": s.away_until},
     ),
     CarePlugSensorDescription(
         key="activity_today",
@@ -81,7 +87,10 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         translation_key="sources_online",
         entity_category=EntityCategory.DIAGNOSTIC,
         value=lambda s: s.sources_online,
-        attributes=lambda s: {"sources_total": s.sources_total, "sources": dict(s.source_health)},
+        attributes=lambda s, _language: {
+            "sources_total": s.sources_total,
+            "sources": dict(s.source_health),
+        },
     ),
     CarePlugSensorDescription(
         key="routine_days",
@@ -90,7 +99,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.DAYS,
         suggested_display_precision=1,
         value=lambda s: s.routine_days,
-        attributes=lambda s: {"ready": s.routine_ready, "days_needed": READY_DAYS},
+        attributes=lambda s, _language: {"ready": s.routine_ready, "days_needed": READY_DAYS},
     ),
 )
 
@@ -101,6 +110,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """One of each sensor per household."""
+    if is_office(entry):
+        await async_setup_office_sensors(hass, entry, async_add_entities)
+        return
     async_add_entities(CarePlugSensor(entry, description) for description in SENSORS)
 
 
@@ -116,4 +128,4 @@ class CarePlugSensor(CarePlugEntity, SensorEntity):
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         attributes = self.entity_description.attributes
-        return None if attributes is None else attributes(self.status)
+        return None if attributes is None else attributes(self.status, self.hass.config.language)

@@ -21,9 +21,10 @@ from custom_components.care_plug.engine import (
     ResolvedBy,
     Role,
 )
-from custom_components.care_plug.engine.monitor import Output, StateError
+from custom_components.care_plug.engine.monitor import Output
 from custom_components.care_plug.engine.settings import Tuning
 from custom_components.care_plug.engine.solar import sun_elevation
+from custom_components.care_plug.engine.state import StateError, from_dict, to_dict
 
 from .fixed_tuning import FIXED_TUNING
 
@@ -385,10 +386,10 @@ def test_away_must_end_in_the_future() -> None:
 def test_refused_away_changes_nothing_not_even_the_clock() -> None:
     house = household()
     tv_on(house, T0)
-    before = house.to_dict()
+    before = to_dict(house)
     with pytest.raises(ValueError, match="future"):
         house.set_away(T0 + CRITICAL, T0 + MIN)
-    assert house.to_dict() == before
+    assert to_dict(house) == before
     assert house.level is Level.NORMAL
 
 
@@ -417,7 +418,7 @@ def test_bad_reading_with_another_source_degrades_monitoring(
         (EventType.MONITORING, Monitoring.DEGRADED)
     ]
     assert house.source_health() == {entity: FAULT_OF.get(state, "invalid"), HALL: "ok"}
-    assert house.sources_online() == (1, 2)
+    assert (house.status.sources_online, house.status.sources_total) == (1, 2)
     out = house.observe(entity, good, T0 + 2 * MIN)
     assert activities(out) == []  # the same level as before the fault: nobody did anything
     assert [(e.type, e.monitoring) for e in care(out)] == [(EventType.MONITORING, Monitoring.OK)]
@@ -711,7 +712,7 @@ def test_restored_household_sees_the_sun_as_the_original_does() -> None:
         second = sunrise + timedelta(seconds=after)
         house = Household(settings({LUX: Role.LIGHT}), first - MIN, SEOUL)
         house.observe(LUX, "1", first)
-        copy = Household.from_dict(settings({LUX: Role.LIGHT}), house.to_dict(), SEOUL)
+        copy = from_dict(settings({LUX: Role.LIGHT}), to_dict(house), SEOUL)
         assert house.observe(LUX, "120", second) == copy.observe(LUX, "120", second)
 
 
@@ -731,10 +732,10 @@ def busy_household() -> Household:
 
 def test_state_is_json_and_restores_the_same_household() -> None:
     house = busy_household()
-    data = house.to_dict()
+    data = to_dict(house)
     text = json.dumps(data)
-    copy = Household.from_dict(house.settings, json.loads(text))
-    assert copy.to_dict() == data
+    copy = from_dict(house.settings, json.loads(text))
+    assert to_dict(copy) == data
     assert copy.level is house.level
     assert copy.alert_id == house.alert_id
     assert copy.monitoring is house.monitoring
@@ -747,8 +748,8 @@ def test_state_is_json_and_restores_the_same_household() -> None:
 def test_away_state_is_json() -> None:
     house = household()
     house.set_away(T0, T0 + timedelta(days=3))
-    data = json.loads(json.dumps(house.to_dict()))
-    copy = Household.from_dict(house.settings, data)
+    data = json.loads(json.dumps(to_dict(house)))
+    copy = from_dict(house.settings, data)
     assert copy.away_until == T0 + timedelta(days=3)
     assert copy.monitoring is Monitoring.AWAY
 
@@ -757,22 +758,22 @@ def test_state_is_small_and_does_not_grow_with_history() -> None:
     house = household({TV: Role.POWER, LUX: Role.LIGHT})
     house.observe(TV, "80", T0)
     house.observe(LUX, "5", T0)
-    size = len(json.dumps(house.to_dict()))
+    size = len(json.dumps(to_dict(house)))
     for k in range(5000):
         at = T0 + k * 10 * SEC
         house.observe(TV, str(80 + (k % 7)), at)
         house.observe(LUX, str(5 + (k % 3)), at)
-    assert len(json.dumps(house.to_dict())) <= size + 50
+    assert len(json.dumps(to_dict(house))) <= size + 50
     assert size < 2000
 
 
 def test_damaged_source_memory_is_ignored() -> None:
     house = household()
     tv_on(house, T0)
-    data = house.to_dict()
+    data = to_dict(house)
     data["sources"][TV]["memory"] = "garbage"
     data["sources"][TV]["last_report"] = "yesterday"
-    copy = Household.from_dict(house.settings, data)
+    copy = from_dict(house.settings, data)
     assert copy.source_health() == {TV: "ok"}
     assert copy.level is Level.NORMAL
 
@@ -781,12 +782,12 @@ def test_sources_added_start_fresh_and_removed_are_forgotten() -> None:
     house = household({TV: Role.POWER, LUX: Role.LIGHT})
     house.observe(LUX, "unavailable", T0)
     wider = settings({TV: Role.POWER, HALL: Role.PRESENCE})
-    copy = Household.from_dict(wider, house.to_dict())
+    copy = from_dict(wider, to_dict(house))
     assert copy.source_health() == {TV: "ok", HALL: "ok"}
 
 
 def damaged(**changes: Any) -> dict[str, Any]:
-    data = busy_household().to_dict()
+    data = to_dict(busy_household())
     data.update(changes)
     return data
 
@@ -812,15 +813,15 @@ def damaged(**changes: Any) -> dict[str, Any]:
         damaged(away_until=float("nan")),
         damaged(sources=["sensor.tv_power"]),
         damaged(sources={TV: {"fault": "broken"}}),
-        {k: v for k, v in busy_household().to_dict().items() if k != "level"},
+        {k: v for k, v in to_dict(busy_household()).items() if k != "level"},
         {},
     ],
 )
 def test_damaged_state_is_refused_with_state_error(data: dict[str, Any]) -> None:
     with pytest.raises(StateError):
-        Household.from_dict(settings(), data)
+        from_dict(settings(), data)
 
 
 def test_state_that_is_not_a_dict_is_refused() -> None:
     with pytest.raises(StateError):
-        Household.from_dict(settings(), ["version", 1])  # type: ignore[arg-type]
+        from_dict(settings(), ["version", 1])  # type: ignore[arg-type]

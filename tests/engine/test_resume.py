@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from custom_components.care_plug.engine import EventType, Household, Level, Monitoring, Role
-from custom_components.care_plug.engine.monitor import rename_source
+from custom_components.care_plug.engine.state import from_dict, to_dict
 
 from .test_monitor import (
     ATTENTION,
@@ -28,7 +28,7 @@ from .test_monitor import (
 
 def restarted(house: Household) -> Household:
     """The same household after a save and a restart."""
-    return Household.from_dict(house.settings, house.to_dict())
+    return from_dict(house.settings, to_dict(house))
 
 
 def test_inactivity_accrued_while_down_counts_and_events_say_how_long() -> None:
@@ -86,7 +86,7 @@ def test_sources_are_not_blamed_for_the_downtime() -> None:
     again = restarted(house)
     again.resume(back, T0)
     assert again.monitoring is Monitoring.OK
-    assert again.sources_online() == (2, 2)
+    assert (again.status.sources_online, again.status.sources_total) == (2, 2)
     # ... and their stale clocks restart when monitoring resumes.
     assert again.next_deadline() == back + STALE
 
@@ -106,17 +106,22 @@ def test_renamed_source_keeps_what_it_learned() -> None:
     house = household()
     tv_on(house, T0)  # the TV is on at 80 W
     new_tv = "sensor.television_power"
-    data = rename_source(house.to_dict(), TV, new_tv)
-    renamed = Household.from_dict(settings({new_tv: Role.POWER}), data)
+    house.rename_source(TV, new_tv)
+    assert house.last_activity_entity == new_tv
+    renamed = from_dict(settings({new_tv: Role.POWER}), to_dict(house))
     assert renamed.last_activity_entity == new_tv
     # Still 80 W: no switch-on, so no activity; without the rename it would be one.
     assert activities(renamed.observe(new_tv, "81", T0 + MIN)) == []
 
 
 def test_rename_of_an_unknown_source_changes_nothing() -> None:
-    data = household().to_dict()
-    assert rename_source(data, "sensor.nope", "sensor.other") is data
-    assert rename_source({"sources": []}, TV, "sensor.other") == {"sources": []}
+    house = household({TV: Role.POWER, FRIDGE: Role.BACKGROUND_POWER})
+    tv_on(house, T0)
+    before = to_dict(house)
+    house.rename_source("sensor.nope", "sensor.other")
+    assert to_dict(house) == before
+    house.rename_source(TV, FRIDGE)  # onto a source it already watches: refused
+    assert to_dict(house) == before
 
 
 def test_resume_recomputes_monitoring_for_the_sources_it_now_has() -> None:
@@ -126,7 +131,7 @@ def test_resume_recomputes_monitoring_for_the_sources_it_now_has() -> None:
     tv_on(house, T0)
     house.observe(FRIDGE, "unavailable", T0 + MIN)
     assert house.monitoring is Monitoring.DEGRADED
-    without_fridge = Household.from_dict(settings({TV: Role.POWER}), house.to_dict())
+    without_fridge = from_dict(settings({TV: Role.POWER}), to_dict(house))
     out = without_fridge.resume(T0 + 2 * MIN)
     assert without_fridge.monitoring is Monitoring.OK
     assert [(e.type, e.previous_monitoring, e.monitoring) for e in care(out)] == [

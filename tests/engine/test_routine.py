@@ -30,17 +30,18 @@ from custom_components.care_plug.engine import (
     Reason,
     Role,
 )
+from custom_components.care_plug.engine.model import SENSITIVITIES
 from custom_components.care_plug.engine.monitor import Output
 from custom_components.care_plug.engine.routine import (
     READY_DAYS,
     RING,
-    SENSITIVITIES,
     SLOT_SECONDS,
     SLOTS_PER_DAY,
     Routine,
 )
 from custom_components.care_plug.engine.seed import learn_from_history
-from custom_components.care_plug.messages import care_message, explain
+from custom_components.care_plug.engine.state import from_dict, to_dict
+from custom_components.care_plug.presentation.messages import care_message, explain
 from simulator import PROFILES, Reading, Simulation
 
 ZONE_NAME = "Asia/Seoul"
@@ -81,7 +82,7 @@ def alerts(out: Iterable[Output], level: Level | None = None) -> list[CareEvent]
 
 def copy(house: Household, settings: HouseholdSettings | None = None) -> Household:
     """The same household after a save and a restore (optionally with other settings)."""
-    return Household.from_dict(settings or house.settings, house.to_dict(), SEOUL, ZONE_NAME)
+    return from_dict(settings or house.settings, to_dict(house), SEOUL, ZONE_NAME)
 
 
 def rings(house: Household) -> tuple[list[list[int]], int]:
@@ -142,14 +143,14 @@ def feed(
 def _lived(profile: str, until: datetime) -> dict[str, Any]:
     house = new_sim_house(profile)
     feed(house, sim_readings(profile, 36), until)
-    return house.to_dict()
+    return to_dict(house)
 
 
 def lived(profile: str, until: datetime, sensitivity: str = "normal") -> Household:
     """A household that has watched the simulated resident (no emergency) until `until`;
     each call gives a fresh copy."""
     settings = sim_settings(profile, sensitivity)
-    return Household.from_dict(settings, _lived(profile, until), SEOUL, ZONE_NAME)
+    return from_dict(settings, _lived(profile, until), SEOUL, ZONE_NAME)
 
 
 # ---------------------------------------------------------------- a synthetic resident
@@ -231,14 +232,14 @@ def _synthetic(weeks: int, sensitivity: str) -> tuple[dict[str, Any], tuple[Day,
     days = tuple(routine_days(FIRST_DAY, 7 * weeks, random.Random(5)))
     for day in days:
         day.live(house)
-    return house.to_dict(), days
+    return to_dict(house), days
 
 
 def synthetic(weeks: int = 4, sensitivity: str = "normal") -> tuple[Household, tuple[Day, ...]]:
     """A household that has watched `weeks` of synthetic days (a fresh copy each call)."""
     data, days = _synthetic(weeks, sensitivity)
     settings = synthetic_settings(sensitivity)
-    return Household.from_dict(settings, data, SEOUL, ZONE_NAME), days
+    return from_dict(settings, data, SEOUL, ZONE_NAME), days
 
 
 # ================================================================ 1. no history
@@ -600,7 +601,7 @@ def test_learning_costs_the_same_on_day_100_as_on_day_1(monkeypatch: pytest.Monk
         for day in routine_days(FIRST_DAY + timedelta(days=10 * window), 10, rng):
             day.live(house)
         per_window.append(notes[0])
-        sizes.append(len(json.dumps(house.to_dict())))
+        sizes.append(len(json.dumps(to_dict(house))))
     # One note per half-hour boundary watched (48 a day), whatever came before ...
     assert all(abs(count - 10 * SLOTS_PER_DAY) <= 1 for count in per_window[1:])
     # ... at most a silence's worth of boundaries per activity ...
@@ -652,7 +653,7 @@ def test_a_household_adopts_only_a_routine_that_has_seen_more_days() -> None:
     )
     # A new household (its own sensitivity, low) takes the seeded routine ...
     fresh = Household(sim_settings(WITH_MOTION, "low"), end, SEOUL, ZONE_NAME)
-    fresh.adopt_routine(seeded)
+    fresh.adopt_routine(seeded, seeded.settings.sources)
     assert fresh.routine_ready
     assert rings(fresh) == rings(seeded)
     # ... and judges by its own sensitivity.
@@ -664,7 +665,7 @@ def test_a_household_adopts_only_a_routine_that_has_seen_more_days() -> None:
     # A household that has watched longer keeps its own.
     longer = lived(WITH_MOTION, end + timedelta(days=7))
     own = rings(longer)
-    longer.adopt_routine(seeded)
+    longer.adopt_routine(seeded, seeded.settings.sources)
     assert rings(longer) == own
     same = lived(WITH_MOTION, end)
     same_rings = rings(same)
@@ -676,7 +677,7 @@ def test_a_household_adopts_only_a_routine_that_has_seen_more_days() -> None:
         location=SEOUL,
         time_zone=ZONE_NAME,
     )
-    same.adopt_routine(shorter)
+    same.adopt_routine(shorter, shorter.settings.sources)
     assert rings(same) == same_rings
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from custom_components.care_plug.engine import Household, Level
-from custom_components.care_plug.engine.monitor import StateError
+from custom_components.care_plug.engine import Level
 from custom_components.care_plug.engine.routine import PROFILE_SLOTS, RING
 from custom_components.care_plug.engine.settings import MAX_THRESHOLD
+from custom_components.care_plug.engine.state import StateError, from_dict, to_dict
 
 from .test_routine import (
     ATTENTION,
@@ -37,8 +37,8 @@ LIMIT = 16 * 1024
 def test_a_restored_household_keeps_its_routine_exactly_and_carries_on_the_same() -> None:
     at = EMERGENCY.astimezone(UTC) - timedelta(days=4)
     house = lived(WITH_MOTION, at)
-    saved = json.loads(json.dumps(house.to_dict()))
-    restored = Household.from_dict(house.settings, saved, SEOUL, ZONE_NAME)
+    saved = json.loads(json.dumps(to_dict(house)))
+    restored = from_dict(house.settings, saved, SEOUL, ZONE_NAME)
     assert restored._routine.save() == house._routine.save()
     assert restored.routine_days == house.routine_days
     limits = (ATTENTION.total_seconds(), WARNING.total_seconds())
@@ -51,7 +51,7 @@ def test_a_restored_household_keeps_its_routine_exactly_and_carries_on_the_same(
     out, out_restored = feed(house, later, end), feed(restored, later, end)
     assert out == out_restored
     assert alerts(out, Level.WARNING)
-    assert restored.to_dict() == house.to_dict()
+    assert to_dict(restored) == to_dict(house)
 
 
 def test_the_saved_routine_is_at_most_16_kb_with_every_slot_full() -> None:
@@ -60,10 +60,10 @@ def test_the_saved_routine_is_at_most_16_kb_with_every_slot_full() -> None:
     assert len(json.dumps(house._routine.save())) <= LIMIT
     # The worst case: every silence as long as the longest threshold allows, every mean
     # with all its digits.
-    worst = house.to_dict()
+    worst = to_dict(house)
     worst["routine"]["silence"] = [[int(MAX_THRESHOLD // 60)] * RING] * PROFILE_SLOTS
     worst["routine"]["mean"] = [9999.999] * PROFILE_SLOTS
-    restored = Household.from_dict(house.settings, worst, SEOUL, ZONE_NAME)
+    restored = from_dict(house.settings, worst, SEOUL, ZONE_NAME)
     assert len(json.dumps(restored._routine.save())) <= LIMIT
 
 
@@ -114,10 +114,10 @@ def _damage(routine: dict[str, Any], how: str) -> Any:
 )
 def test_a_damaged_routine_is_refused(how: str) -> None:
     house, _ = synthetic(weeks=2)
-    data = house.to_dict()
+    data = to_dict(house)
     data["routine"] = _damage(data["routine"], how)
     with pytest.raises(StateError):
-        Household.from_dict(house.settings, data, SEOUL, ZONE_NAME)
+        from_dict(house.settings, data, SEOUL, ZONE_NAME)
 
 
 def test_a_state_saved_before_the_routine_existed_restores_with_a_fresh_routine() -> None:
@@ -126,9 +126,9 @@ def test_a_state_saved_before_the_routine_existed_restores_with_a_fresh_routine(
     house.advance(quiet + ATTENTION + timedelta(minutes=1))
     level = house.level
     assert level is not Level.NORMAL
-    data = house.to_dict()
+    data = to_dict(house)
     del data["routine"]
-    restored = Household.from_dict(synthetic_settings(), data, SEOUL, ZONE_NAME)
+    restored = from_dict(synthetic_settings(), data, SEOUL, ZONE_NAME)
     assert restored.routine_ready is False
     assert restored.routine_days == 0
     assert restored.level is level

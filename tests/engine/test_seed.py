@@ -9,6 +9,7 @@ from custom_components.care_plug.engine.monitor import Household
 from custom_components.care_plug.engine.routine import FULL_DAYS
 from custom_components.care_plug.engine.seed import learn_from_history
 from custom_components.care_plug.engine.settings import HouseholdSettings
+from custom_components.care_plug.engine.state import to_dict
 from simulator import PROFILES, Simulation
 
 SEOUL = (37.57, 126.98)
@@ -36,7 +37,7 @@ def test_a_routine_adopted_mid_silence_raises_now_never_in_the_past() -> None:
             household.observe_ts(entity_id, state, ts)
     household.advance(now)
     assert household.level is Level.NORMAL  # six hours: too short for a fixed threshold
-    household.adopt_routine(seeded)
+    household.adopt_routine(seeded, seeded.settings.sources)
     deadline = household.next_deadline()
     assert deadline is not None
     assert deadline >= now
@@ -64,11 +65,11 @@ def test_a_routine_that_has_seen_less_is_not_adopted() -> None:
     )
     assert longer.routine_days > shorter.routine_days > 0
 
-    longer.adopt_routine(shorter)
+    longer.adopt_routine(shorter, shorter.settings.sources)
 
-    assert longer.to_dict()["routine"] != shorter.to_dict()["routine"]
-    shorter.adopt_routine(longer)
-    assert shorter.to_dict()["routine"]["silence"] == longer.to_dict()["routine"]["silence"]
+    assert to_dict(longer)["routine"] != to_dict(shorter)["routine"]
+    shorter.adopt_routine(longer, longer.settings.sources)
+    assert to_dict(shorter)["routine"]["silence"] == to_dict(longer)["routine"]["silence"]
 
 
 def test_four_weeks_of_history_replace_a_longer_watch() -> None:
@@ -85,6 +86,6 @@ def test_four_weeks_of_history_replace_a_longer_watch() -> None:
     )
     assert watched.routine_days > history.routine_days >= FULL_DAYS
 
-    watched.adopt_routine(history)
+    watched.adopt_routine(history, history.settings.sources)
 
-    assert watched.to_dict()["routine"] == history.to_dict()["routine"]
+    assert to_dict(watched)["routine"] == to_dict(history)["routine"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.care_plug.history_csv import HistoryFile
+from custom_components.care_plug.replay.history_csv import HistoryFile
 from simulator import Reading, iso_time, write_history_csv
 from simulator.cli import main
 

@@ -1,12 +1,21 @@
-"""Vocabulary shared by the engine and its callers: roles, levels, reasons, outputs."""
+"""Vocabulary shared by the engine and its callers: roles, levels, reasons, outputs, status.
+
+The ground floor of the engine: it imports nothing from the rest of it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .routine import Explanation
+# One reading as recorded: (Unix time, entity id, state).
+type Reading = tuple[float, str, str]
+
+# States Home Assistant uses when it has no value (compared lower-cased and stripped).
+OFFLINE_STATES = frozenset({"unavailable", "unknown", "none", ""})
 
 
 class Role(StrEnum):
@@ -61,7 +70,7 @@ class Monitoring(StrEnum):
 
 
 class EventType(StrEnum):
-    """The `type` of a care event (DESIGN section 6)."""
+    """The `type` of a care event (a contract: docs/architecture.md, "Events")."""
 
     ALERT = "alert"
     REMINDER = "reminder"
@@ -108,3 +117,90 @@ class CareEvent:
     downtime_seconds: int | None = None
     # Why the silence is unusual, while the episode's alert came from the learned routine.
     explanation: Explanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sensitivity:
+    """How much longer than usual a silence must be before the routine raises a level.
+
+    A silence is unusual after `factor` * (the longest recent silence at that time of
+    day, or the second longest when `rank` is 1) + `attention_margin`; `warning_margin`
+    more raises `warning`.
+    """
+
+    factor: float
+    attention_margin: float
+    warning_margin: float
+    rank: int
+
+
+SENSITIVITIES: dict[str, Sensitivity] = {
+    "low": Sensitivity(factor=1.25, attention_margin=7200.0, warning_margin=3600.0, rank=0),
+    "normal": Sensitivity(factor=1.0, attention_margin=3600.0, warning_margin=1800.0, rank=0),
+    "high": Sensitivity(factor=1.0, attention_margin=1800.0, warning_margin=1800.0, rank=1),
+}
+DEFAULT_SENSITIVITY = "normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a silence is unusual, in numbers a sentence can be built from (local times)."""
+
+    usual_activities: int
+    window_start: str
+    window_end: str
+    quiet_since: str
+    usual_longest_minutes: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "usual_activities": self.usual_activities,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "quiet_since": self.quiet_since,
+            "usual_longest_minutes": self.usual_longest_minutes,
+        }
+
+
+def time_zone_of(name: str | None) -> ZoneInfo | None:
+    """The zone named `name` (None for UTC); ValueError for an unknown name."""
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError(f"unknown time zone {name!r}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdStatus:
+    """Everything a household shows, as of the engine's latest instant; immutable.
+
+    The household builds a new one only when something in it changed, so callers can
+    tell a change by identity (`is not`) before comparing anything.
+    """
+
+    level: Level
+    reason: Reason
+    alert_id: str | None
+    acknowledged: bool
+    monitoring: Monitoring
+    last_activity: datetime | None
+    last_activity_entity: str | None
+    # Since when the inactivity clock runs (last activity, check-in or away end).
+    quiet_since: datetime
+    next_escalation: datetime | None
+    next_level: Level | None
+    away_until: datetime | None
+    activity_today: int
+    sources_online: int
+    sources_total: int
+    # Each source's health (`ok`, `stale`, `unavailable`, `invalid`), in settings order.
+    source_health: tuple[tuple[str, str], ...]
+    routine_days: float
+    routine_ready: bool
+    explanation: Explanation | None
+
+    def inactive_seconds(self, now: datetime) -> int:
+        """Whole seconds of silence at `now` (never negative)."""
+        return max(0, int((now - self.quiet_since).total_seconds()))

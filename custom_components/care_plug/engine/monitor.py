@@ -8,37 +8,35 @@ steps are O(number of sources), which is fixed per household.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from .model import (
     Activity,
     CareEvent,
     EventType,
+    Explanation,
+    HouseholdStatus,
     Level,
     Monitoring,
     Reason,
     ResolvedBy,
     Role,
+    time_zone_of,
 )
-from .routine import FULL_DAYS, Explanation, Routine, time_zone_of
+from .routine import FULL_DAYS, Routine
 from .settings import ACTIVITY_ROLES, HouseholdSettings
 from .signals import Classifier, make_classifier
 from .solar import sun_elevation
-from .values import Fault
 
-STATE_VERSION = 1
 _NEVER = math.inf
 # The sun's position is computed at most once per this many seconds per household.
 _SUN_BUCKET = 300.0
 _MICROSECOND = timedelta(microseconds=1)
 
 type Output = CareEvent | Activity
-
-
-class StateError(ValueError):
-    """Stored engine state that cannot be restored."""
 
 
 def _ts(moment: datetime) -> float:
@@ -49,6 +47,33 @@ def _ts(moment: datetime) -> float:
 
 def _dt(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """The household's own state, apart from its sources and routine (engine/state.py
+    saves and restores it). Times are Unix seconds; `math.inf` means never."""
+
+    now: float
+    quiet_since: float
+    last_activity: float | None
+    last_activity_entity: str | None
+    level: Level
+    reason: Reason
+    alert_id: str | None
+    episodes: int
+    acknowledged: bool
+    next_reminder: float
+    away: bool
+    away_until: float
+    lost_since: float
+    monitoring: Monitoring
+    explanation: Explanation | None
+    # The local day whose signs of life are counted: its start, and the count.
+    day_start: float
+    activity_today: int
+    # The sources whose recorded history the routine has been seeded from.
+    seeded: frozenset[str]
 
 
 class _Source:
@@ -96,6 +121,7 @@ class Household:
         start = _ts(now)
         self.settings = settings
         self._location = location
+        self._zone = time_zone_of(time_zone)
         self._tuning = settings.tuning
         self._thresholds = settings.thresholds
         self._sources: dict[str, _Source] = {
@@ -122,13 +148,89 @@ class Household:
         self._sun_bucket = -1.0
         self._sun_up: bool | None = None
         self._due = start
-        self._health_epoch = 0
-        self._routine = Routine(
-            settings.sensitivity, settings.warning_after, time_zone_of(time_zone)
-        )
+        self._routine = Routine(settings.sensitivity, settings.warning_after, self._zone)
         self._explanation: Explanation | None = None
         self._crossing_key: tuple[float, int] | None = None
         self._crossings = (_NEVER, _NEVER)
+        self._day_start, self._day_end = self._local_day(start)
+        self._activity_today = 0
+        self._seeded: frozenset[str] = frozenset()
+        # The status is rebuilt, lazily, only after something that may change it.
+        self._status: HouseholdStatus | None = None
+        self._changed = True
+        self._refresh()
+
+    # ----------------------------------------------------------------- memory
+
+    def memory(self) -> Memory:
+        """The household's own state, for engine/state.py to save."""
+        return Memory(
+            now=self._now,
+            quiet_since=self._quiet_since,
+            last_activity=self._last_activity,
+            last_activity_entity=self._last_activity_entity,
+            level=self._level,
+            reason=self._reason,
+            alert_id=self._alert_id,
+            episodes=self._episodes,
+            acknowledged=self._acknowledged,
+            next_reminder=self._next_reminder,
+            away=self._away,
+            away_until=self._away_until,
+            lost_since=self._lost_since,
+            monitoring=self._monitoring,
+            explanation=self._explanation,
+            day_start=self._day_start,
+            activity_today=self._activity_today,
+            seeded=self._seeded,
+        )
+
+    def restore(self, memory: Memory) -> None:
+        """Take up `memory` (already checked by engine/state.py) as this household's state."""
+        self._now = memory.now
+        self._quiet_since = memory.quiet_since
+        self._last_activity = memory.last_activity
+        self._last_activity_entity = memory.last_activity_entity
+        self._level = memory.level
+        self._reason = memory.reason
+        self._alert_id = memory.alert_id
+        self._episodes = memory.episodes
+        self._acknowledged = memory.acknowledged
+        self._next_reminder = memory.next_reminder
+        self._away = memory.away
+        self._away_until = memory.away_until
+        self._lost_since = memory.lost_since
+        self._monitoring = memory.monitoring
+        self._explanation = memory.explanation if memory.level is not Level.NORMAL else None
+        self._day_start, self._day_end = self._local_day(memory.day_start)
+        self._activity_today = memory.activity_today
+        self._seeded = memory.seeded
+        self._refresh()
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The household's time zone (None: UTC)."""
+        return self._zone
+
+    @property
+    def routine(self) -> Routine:
+        """The learned routine (engine/state.py saves and restores it)."""
+        return self._routine
+
+    def source_memories(self) -> dict[str, Classifier]:
+        """Each source's classifier, by entity id (engine/state.py saves their memory)."""
+        return {entity_id: source.classifier for entity_id, source in self._sources.items()}
+
+    def source_clock(self, entity_id: str) -> tuple[float, bool]:
+        """(last report, stale) of a source, for engine/state.py to save."""
+        source = self._sources[entity_id]
+        return source.last_report, source.stale
+
+    def restore_source_clock(self, entity_id: str, last_report: float, stale: bool) -> None:
+        """Take up a saved source's last report and staleness."""
+        source = self._sources[entity_id]
+        source.last_report = last_report
+        source.stale = stale
         self._refresh()
 
     # ----------------------------------------------------------------- inputs
@@ -197,6 +299,7 @@ class Household:
             self._lost_since = self._now
         out += self._resolve(ResolvedBy.CHECK_IN)
         self._refresh()
+        self._changed = True
         return out
 
     def acknowledge(self, now: datetime, by: str | None = None) -> list[Output]:
@@ -208,6 +311,7 @@ class Household:
         self._next_reminder = _NEVER
         out.append(self._event(EventType.ACKNOWLEDGED, self._level, by=by))
         self._refresh()
+        self._changed = True
         return out
 
     def set_away(self, now: datetime, until: datetime | None) -> list[Output]:
@@ -224,6 +328,7 @@ class Household:
         self._away_until = until_ts
         out += self._update_monitoring()
         self._refresh()
+        self._changed = True
         return out
 
     def end_away(self, now: datetime) -> list[Output]:
@@ -232,6 +337,7 @@ class Household:
         if self._away:
             out += self._end_away(self._now)
         self._refresh()
+        self._changed = True
         return out
 
     def resume(self, now: datetime, down_since: datetime | None = None) -> list[Output]:
@@ -272,13 +378,14 @@ class Household:
                 out.append(item)
             elif not (raised_alert and item.type is EventType.REMINDER):
                 out.append(replace(item, downtime_seconds=downtime, inactive_seconds=inactive))
+        self._changed = True
         return out
 
     # ----------------------------------------------------------------- outputs
 
     def next_deadline(self) -> datetime | None:
         """The earliest instant at which something changes without new input."""
-        due = self._compute_due()
+        due = self._due
         if due == _NEVER:
             return None
         moment = _dt(due)
@@ -325,12 +432,48 @@ class Household:
         return self._away
 
     @property
-    def health_epoch(self) -> int:
-        """Counts the moments a source's health may have changed without any output.
+    def due(self) -> float:
+        """`next_deadline()` as a Unix time (infinite when none): cheap to compare.
 
-        A caller that shows source health need only look again when this has moved.
+        It may lie earlier than the true deadline after readings that only delayed one
+        (a report postpones staleness); advancing to it then finds nothing due.
         """
-        return self._health_epoch
+        return self._due
+
+    @property
+    def status(self) -> HouseholdStatus:
+        """Everything the household shows; the same object until something in it changed."""
+        status = self._status
+        if status is None or self._changed:
+            self._changed = False
+            built = self._build_status()
+            if status is None or built != status:
+                self._status = status = built
+        return status
+
+    def _build_status(self) -> HouseholdStatus:
+        escalation = self.next_escalation()
+        health = self.source_health()
+        return HouseholdStatus(
+            level=self._level,
+            reason=self._reason,
+            alert_id=self._alert_id,
+            acknowledged=self._acknowledged,
+            monitoring=self._monitoring,
+            last_activity=self.last_activity,
+            last_activity_entity=self._last_activity_entity,
+            quiet_since=_dt(self._quiet_since),
+            next_escalation=None if escalation is None else escalation[0],
+            next_level=None if escalation is None else escalation[1],
+            away_until=self.away_until,
+            activity_today=self._activity_today,
+            sources_online=sum(value == "ok" for value in health.values()),
+            sources_total=len(health),
+            source_health=tuple(health.items()),
+            routine_days=round(self._routine.days, 1),
+            routine_ready=self._routine.ready,
+            explanation=self._explanation,
+        )
 
     @property
     def away_until(self) -> datetime | None:
@@ -369,20 +512,41 @@ class Household:
         """Whether the learned routine has seen enough to raise levels early."""
         return self._routine.ready
 
-    def adopt_routine(self, seeded: Household) -> None:
-        """Use the routine `seeded` learned (from history) when it has seen as much.
+    @property
+    def routine_sources(self) -> frozenset[str]:
+        """The sources whose recorded history the routine has been seeded from."""
+        return self._seeded
+
+    def adopt_routine(self, seeded: Household | None, sources: Iterable[str]) -> None:
+        """Use the routine `seeded` learned from the history of `sources`, when it has seen
+        as much (None: there was no history to learn from); `sources` count as seeded.
 
         Seeded after a source was added, it knows that source too: four weeks of it are
         as good as any longer watch, since the routine keeps only recent weeks anyway.
         """
-        days = seeded._routine.days
-        if days > self._routine.days or days >= FULL_DAYS:
-            self._routine.adopt(seeded._routine)
-            self._refresh()
+        self._seeded = frozenset(sources)
+        if seeded is not None:
+            days = seeded._routine.days
+            if days > self._routine.days or days >= FULL_DAYS:
+                self._routine.adopt(seeded._routine)
+                self._refresh()
+        self._changed = True
 
-    def sources_online(self) -> tuple[int, int]:
-        """(sources online, sources watched)."""
-        return sum(s.online for s in self._sources.values()), len(self._sources)
+    def rename_source(self, old: str, new: str) -> None:
+        """Source `old` is known as `new` from now on (renamed in Home Assistant): it keeps
+        what its classifier learned, its health, and its place as the last activity."""
+        source = self._sources.pop(old, None)
+        if source is None or new in self._sources:
+            if source is not None:
+                self._sources[old] = source
+            return
+        source.entity_id = new
+        self._sources[new] = source
+        if self._last_activity_entity == old:
+            self._last_activity_entity = new
+        if old in self._seeded:
+            self._seeded = (self._seeded - {old}) | {new}
+        self._changed = True
 
     def source_health(self) -> dict[str, str]:
         """Each source's health: `ok`, `stale`, `unavailable` or `invalid`."""
@@ -406,6 +570,9 @@ class Household:
 
     def _tick(self, t: float, horizon: float) -> list[Output]:
         out: list[Output] = []
+        self._changed = True
+        if t >= self._day_end:
+            self._roll_day(t)
         for source in self._sources.values():
             confirmed = source.classifier.confirm(t)
             if confirmed is not None:
@@ -432,12 +599,32 @@ class Household:
             if self._level is Level.NORMAL and self._lost_since != _NEVER:
                 due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
             due = min(due, self._routine_due())
+        if self._activity_today:
+            due = min(due, self._day_end)  # the count starts again at local midnight
         for source in self._sources.values():
             due = min(due, source.stale_at)
             pending = source.classifier.pending_until
             if pending is not None:
                 due = min(due, pending)
         return due
+
+    def _local_day(self, ts: float) -> tuple[float, float]:
+        """The start and end (Unix times) of the local day that holds `ts`."""
+        local = datetime.fromtimestamp(ts, self._zone or UTC)
+        start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        # Aware arithmetic in one zone is wall-clock arithmetic: the next local midnight.
+        return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+    def _roll_day(self, t: float) -> None:
+        self._day_start, self._day_end = self._local_day(t)
+        self._activity_today = 0
+
+    def _count_activity(self, at: float) -> None:
+        if at < self._day_start:
+            return  # a late activity from a day already counted
+        if at >= self._day_end:
+            self._roll_day(at)
+        self._activity_today += 1
 
     def _refresh(self) -> None:
         self._due = self._compute_due()
@@ -480,6 +667,8 @@ class Household:
 
     def _activity(self, at: float, entity_id: str, *, refresh: bool = True) -> list[Output]:
         out: list[Output] = [Activity(_dt(at), entity_id)]
+        self._changed = True
+        self._count_activity(at)
         if self._last_activity is None or at >= self._last_activity:
             self._last_activity = at
             self._last_activity_entity = entity_id
@@ -494,7 +683,7 @@ class Household:
         return out
 
     def _health_changed(self) -> list[Output]:
-        self._health_epoch += 1
+        self._changed = True
         out = self._update_monitoring()
         self._refresh()
         return out
@@ -644,142 +833,3 @@ class Household:
             elevation = sun_elevation(latitude, longitude, bucket * _SUN_BUCKET)
             self._sun_up = elevation > self._tuning.light_sun_elevation
         return self._sun_up
-
-    # ----------------------------------------------------------------- persistence
-
-    def to_dict(self) -> dict[str, Any]:
-        """The engine's memory as a small JSON-able dict (infinite times become None)."""
-
-        def t(value: float) -> float | None:
-            return None if value == _NEVER else value
-
-        return {
-            "version": STATE_VERSION,
-            "now": self._now,
-            "quiet_since": self._quiet_since,
-            "last_activity": self._last_activity,
-            "last_activity_entity": self._last_activity_entity,
-            "level": self._level.key,
-            "reason": self._reason.value,
-            "alert_id": self._alert_id,
-            "episodes": self._episodes,
-            "acknowledged": self._acknowledged,
-            "next_reminder": t(self._next_reminder),
-            "away": self._away,
-            "away_until": t(self._away_until),
-            "lost_since": t(self._lost_since),
-            "monitoring": self._monitoring.value,
-            "explanation": None if self._explanation is None else self._explanation.as_dict(),
-            "routine": self._routine.save(),
-            "sources": {
-                s.entity_id: {
-                    "last_report": s.last_report,
-                    "stale": s.stale,
-                    "fault": s.classifier.fault,
-                    "memory": s.classifier.save(),
-                }
-                for s in self._sources.values()
-            },
-        }
-
-    @classmethod
-    def from_dict(
-        cls,
-        settings: HouseholdSettings,
-        data: dict[str, Any],
-        location: tuple[float, float] | None = None,
-        time_zone: str | None = None,
-    ) -> Household:
-        """Restore a household saved by `to_dict`; StateError when `data` is unusable.
-
-        Sources added to the settings since start fresh; sources removed are forgotten.
-        """
-        try:
-            return cls._restore(settings, data, location, time_zone)
-        except StateError:
-            raise
-        except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
-            raise StateError(f"stored state is damaged: {err}") from err
-
-    @classmethod
-    def _restore(
-        cls,
-        settings: HouseholdSettings,
-        data: dict[str, Any],
-        location: tuple[float, float] | None,
-        time_zone: str | None,
-    ) -> Household:
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            raise StateError("stored state has an unknown version")
-
-        def num(key: str) -> float:
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise StateError(f"stored state field {key} is not a number")
-            if not math.isfinite(value):
-                raise StateError(f"stored state field {key} is not finite")
-            return float(value)
-
-        def opt(key: str) -> float:
-            return _NEVER if data.get(key) is None else num(key)
-
-        now = num("now")
-        household = cls(settings, _dt(now), location, time_zone)
-        household._quiet_since = num("quiet_since")
-        household._last_activity = (
-            None if data.get("last_activity") is None else num("last_activity")
-        )
-        entity = data.get("last_activity_entity")
-        household._last_activity_entity = entity if isinstance(entity, str) else None
-        household._level = Level.from_key(data["level"])
-        household._reason = Reason(data["reason"])
-        alert_id = data.get("alert_id")
-        household._alert_id = alert_id if isinstance(alert_id, str) else None
-        household._episodes = int(data.get("episodes", 0))
-        household._acknowledged = data.get("acknowledged") is True
-        household._next_reminder = opt("next_reminder")
-        household._away = data.get("away") is True
-        household._away_until = opt("away_until")
-        household._lost_since = opt("lost_since")
-        household._monitoring = Monitoring(data["monitoring"])
-        explanation = data.get("explanation")
-        if explanation is not None and household._level is not Level.NORMAL:
-            household._explanation = Explanation.from_dict(explanation)
-        routine = data.get("routine")
-        if routine is not None:  # states saved before the routine existed have none
-            household._routine.load(routine)
-        if household._level is not Level.NORMAL and household._alert_id is None:
-            raise StateError("stored state has a level above normal but no alert id")
-        saved_sources = data.get("sources", {})
-        if not isinstance(saved_sources, dict):
-            raise StateError("stored state field sources is not an object")
-        for entity_id, source in household._sources.items():
-            saved = saved_sources.get(entity_id)
-            if not isinstance(saved, dict):
-                continue
-            last_report = saved.get("last_report")
-            if isinstance(last_report, int | float) and math.isfinite(last_report):
-                source.last_report = float(last_report)
-            source.stale = saved.get("stale") is True
-            fault = saved.get("fault")
-            source.classifier.fault = Fault(fault) if fault is not None else None
-            memory = saved.get("memory")
-            if isinstance(memory, dict):
-                source.classifier.load(memory)
-        household._refresh()
-        return household
-
-
-def rename_source(data: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    """Saved state (from `to_dict`) with source `old` known as `new` from now on.
-
-    An entity renamed in Home Assistant keeps what its classifier has learned.
-    """
-    sources = data.get("sources")
-    if not isinstance(sources, dict) or old not in sources:
-        return data
-    renamed = {new if key == old else key: value for key, value in sources.items()}
-    moved = dict(data, sources=renamed)
-    if moved.get("last_activity_entity") == old:
-        moved["last_activity_entity"] = new
-    return moved

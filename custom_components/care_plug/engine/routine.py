@@ -18,10 +18,11 @@ normal.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from .model import SENSITIVITIES, Explanation
 
 SLOT_SECONDS = 1800.0
 SLOTS_PER_DAY = 48
@@ -48,69 +49,6 @@ FULL_DAYS = 28.0
 _MEAN_ALPHA = 0.1
 ROUTINE_VERSION = 1
 _NEVER = math.inf
-
-
-@dataclass(frozen=True, slots=True)
-class Sensitivity:
-    """How much longer than usual a silence must be before the routine raises a level.
-
-    A silence is unusual after `factor` * (the longest recent silence at that time of
-    day, or the second longest when `rank` is 1) + `attention_margin`; `warning_margin`
-    more raises `warning`.
-    """
-
-    factor: float
-    attention_margin: float
-    warning_margin: float
-    rank: int
-
-
-SENSITIVITIES: dict[str, Sensitivity] = {
-    "low": Sensitivity(factor=1.25, attention_margin=7200.0, warning_margin=3600.0, rank=0),
-    "normal": Sensitivity(factor=1.0, attention_margin=3600.0, warning_margin=1800.0, rank=0),
-    "high": Sensitivity(factor=1.0, attention_margin=1800.0, warning_margin=1800.0, rank=1),
-}
-DEFAULT_SENSITIVITY = "normal"
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Why a silence is unusual, in numbers a sentence can be built from (local times)."""
-
-    usual_activities: int
-    window_start: str
-    window_end: str
-    quiet_since: str
-    usual_longest_minutes: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "usual_activities": self.usual_activities,
-            "window_start": self.window_start,
-            "window_end": self.window_end,
-            "quiet_since": self.quiet_since,
-            "usual_longest_minutes": self.usual_longest_minutes,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Explanation:
-        return cls(
-            usual_activities=int(data["usual_activities"]),
-            window_start=str(data["window_start"]),
-            window_end=str(data["window_end"]),
-            quiet_since=str(data["quiet_since"]),
-            usual_longest_minutes=int(data["usual_longest_minutes"]),
-        )
-
-
-def time_zone_of(name: str | None) -> ZoneInfo | None:
-    """The zone named `name` (None for UTC); ValueError for an unknown name."""
-    if name is None:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        raise ValueError(f"unknown time zone {name!r}") from err
 
 
 class Routine:
@@ -162,6 +100,11 @@ class Routine:
         if ts < anchor:
             return  # confirmed late; the silence it ends was already noted
         slot = self._slot_of(ts)
+        if not -4 <= slot - self._slot <= self._max_gap / SLOT_SECONDS + 2:
+            # Not a position this routine wrote (damage, or the zone changed): the
+            # boundaries since it cannot be told, and the cost stays bounded.
+            self._restart(ts)
+            return
         if slot == self._slot:
             self._count += 1
             self._anchor = ts
@@ -340,11 +283,18 @@ class Routine:
         rings = [[_minutes(value) for value in ring][-RING:] for ring in silence]
         means = [_finite(value) for value in mean]
         anchor = data.get("anchor")
-        self._anchor = None if anchor is None else _finite(anchor)
-        self._slot = int(data.get("slot", 0))
-        self._count = int(data.get("count", 0))
+        anchor = None if anchor is None else _finite(anchor)
+        slot = _whole(data.get("slot", 0))
+        count = _whole(data.get("count", 0))
+        observed = _whole(data.get("observed", 0))
+        if anchor is not None and abs(slot - self._slot_of(anchor)) > SLOTS_PER_DAY:
+            # A time-zone change moves the slot by hours, never by more than a day.
+            raise ValueError("stored routine position does not fit its last activity")
+        self._anchor = anchor
+        self._slot = slot if anchor is not None else 0
+        self._count = count
         self._blocked = data.get("blocked") is True
-        self._observed = max(0, int(data.get("observed", 0)))
+        self._observed = observed
         self._silence = rings
         self._mean = means
         for index in range(PROFILE_SLOTS):
@@ -370,6 +320,12 @@ def _clock(local_ts: float) -> str:
 def _minutes(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError("stored routine silence is not a whole number of minutes")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("stored routine count is not a whole number")
     return value
 
 

@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from .model import Reading
 from .monitor import Household
 from .settings import HouseholdSettings
-
-type Reading = tuple[float, str, str]  # (Unix time, entity id, state)
 
 
 def learn_from_history(

@@ -1,4 +1,7 @@
-"""A household's settings, read and checked from its options dict (DESIGN section 9)."""
+"""A household's settings, read and checked from its options dict.
+
+The options keys are a contract: docs/architecture.md, "Options".
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Role
-from .routine import DEFAULT_SENSITIVITY, SENSITIVITIES
+from .model import DEFAULT_SENSITIVITY, SENSITIVITIES, Role
 
 # Options keys that list a role's entities (contract).
 ROLE_KEYS: dict[Role, str] = {
@@ -227,3 +229,16 @@ def _read_tuning(options: Mapping[str, Any]) -> Tuning:
         if key in options:
             values[name] = parse_duration(options[key], key)
     return Tuning(**values)
+
+
+def options_with_source_replaced(
+    options: Mapping[str, Any], entity_id: str, replacement: str | None
+) -> dict[str, Any]:
+    """`options` with `entity_id` replaced by `replacement` in its role, or dropped."""
+    result: dict[str, Any] = dict(options)
+    for key in ROLE_KEYS.values():
+        entities = result.get(key)
+        if isinstance(entities, list) and entity_id in entities:
+            kept = [replacement if e == entity_id else e for e in entities]
+            result[key] = [e for e in kept if e is not None]
+    return result

@@ -1,4 +1,6 @@
-"""Per-role classifiers: raw readings in, activity moments out (DESIGN section 4).
+"""Per-role classifiers: raw readings in, activity moments out.
+
+The rules they follow are in docs/architecture.md, "Engine rules".
 
 Each classifier keeps a few numbers, so a reading costs O(1) whatever the history.
 `feed` returns the time of a detected activity (which may lie before the reading, when
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .model import Role
+from .model import OFFLINE_STATES, Role
 from .settings import Tuning
 from .values import Fault, parse_number
 
@@ -24,7 +26,6 @@ _OFF_SHARE = 0.5
 
 PRESENCE_ON = frozenset({"on", "open", "home", "detected", "occupied", "true"})
 PRESENCE_OFF = frozenset({"off", "closed", "not_home", "clear", "false"})
-OFFLINE_TEXT = frozenset({"unavailable", "unknown", "none", ""})
 
 
 class Classifier:
@@ -230,7 +231,7 @@ class PresenceClassifier(Classifier):
         elif text in PRESENCE_OFF:
             on = False
         else:
-            self.fault = Fault.UNAVAILABLE if text in OFFLINE_TEXT else Fault.INVALID
+            self.fault = Fault.UNAVAILABLE if text in OFFLINE_STATES else Fault.INVALID
             return None
         self.fault = None
         was = self._on
@@ -256,7 +257,7 @@ class OtherClassifier(Classifier):
         self._state: str | None = None
 
     def feed(self, ts: float, state: str, sun_up: bool | None) -> float | None:
-        if state.strip().lower() in OFFLINE_TEXT:
+        if state.strip().lower() in OFFLINE_STATES:
             self.fault = Fault.UNAVAILABLE
             return None
         self.fault = None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-# States Home Assistant uses when it has no value.
-OFFLINE_STATES = frozenset({"unavailable", "unknown", "none", ""})
+from .model import OFFLINE_STATES
 
 
 class Fault(StrEnum):

@@ -1,4 +1,4 @@
-"""The plain sentence in every care event's `message` (DESIGN section 6), in English or Korean.
+"""The plain sentence in every care event's `message` (docs/architecture.md, "Events"), in English or Korean.
 
 One sentence per event, built only from the household's display name and the event itself:
 no entity ids, addresses or other personal data (the one exception is `by` of an
@@ -13,8 +13,15 @@ from __future__ import annotations
 import math
 from typing import Final
 
-from .engine.model import CareEvent, EventType, Level, Monitoring, Reason, ResolvedBy
-from .engine.routine import Explanation
+from ..engine.model import (
+    CareEvent,
+    EventType,
+    Explanation,
+    Level,
+    Monitoring,
+    Reason,
+    ResolvedBy,
+)
 
 __all__ = ["SUPPORTED_LANGUAGES", "care_message", "explain", "format_duration"]
 

@@ -1,13 +1,13 @@
 """Engine care events as Home Assistant sees them: the bus payload and the event entity's type.
 
-Pure functions, so the contract (DESIGN section 6) is checked in one place.
+Pure functions, so the contract (docs/architecture.md, "Events") is checked in one place.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .engine.model import CareEvent, EventType, Monitoring
+from ..engine.model import CareEvent, EventType, Monitoring
 from .messages import care_message
 
 

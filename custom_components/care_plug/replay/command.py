@@ -1,4 +1,4 @@
-"""Replay a household's recorded history through the engine (DESIGN section 9).
+"""Replay a household's recorded history through the engine (docs/architecture.md).
 
     python -m custom_components.care_plug.replay --options OPTIONS.json \\
         --events HISTORY.csv [--until ISO8601] [--activity]
@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from .engine import Activity, CareEvent, EventType, Household, HouseholdSettings, SettingsError
-from .engine.routine import time_zone_of
+from ..engine import Activity, CareEvent, EventType, Household, HouseholdSettings, SettingsError
+from ..engine.model import time_zone_of
 from .history_csv import BadRow, HistoryFile, HistoryFormatError, parse_time
 
 EXIT_OK = 0
@@ -297,7 +297,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     if household is None:
         errors.write("replay: note: the history holds no reading of the household's sources\n")
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

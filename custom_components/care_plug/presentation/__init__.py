@@ -1,0 +1,1 @@
+"""How a household is shown to people: sentences, event payloads, the status as JSON."""
