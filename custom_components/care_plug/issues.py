@@ -1,4 +1,5 @@
-"""Repair issues a household raises: a source that disappeared, stored state that was lost."""
+"""Repair issues a household raises: a source that disappeared, stored state that was lost,
+an office link without MQTT."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .const import DOMAIN, ROLE_KEYS
 
 MISSING_SOURCE = "missing_source"
 STATE_RESET = "state_reset"
+BOX_MQTT_MISSING = "box_mqtt_missing"
 
 
 def missing_source_issue_id(entry_id: str, entity_id: str) -> str:
@@ -82,8 +84,30 @@ def async_state_reset(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
+def async_box_mqtt_missing(hass: HomeAssistant, entry: ConfigEntry, office_id: str) -> None:
+    """The household should report to a welfare office, but MQTT is not set up."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"{BOX_MQTT_MISSING}_{entry.entry_id}",
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=BOX_MQTT_MISSING,
+        translation_placeholders={"household": entry.title, "office_id": office_id},
+    )
+
+
+@callback
+def async_box_mqtt_ready(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The office link works (or the household no longer reports): no MQTT issue."""
+    ir.async_delete_issue(hass, DOMAIN, f"{BOX_MQTT_MISSING}_{entry.entry_id}")
+
+
+@callback
 def async_delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """The household is removed: none of its issues apply any more."""
     ir.async_delete_issue(hass, DOMAIN, f"{STATE_RESET}_{entry.entry_id}")
+    async_box_mqtt_ready(hass, entry)
     for issue_id in _missing_source_issues(hass, entry):
         ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -110,3 +110,41 @@ def decode_object(payload: str | bytes | bytearray) -> dict[str, Any]:
 def encode(data: dict[str, Any]) -> str:
     """The payload text for `data` (compact JSON, UTF-8 kept)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# ------------------------------------------------------------------ box side (appended)
+
+# What the box adds to the `care_plug_event` payload it publishes as an event (it drops
+# `entry_id`, `device_id` and `household`, and adds `name` only when the name is shared):
+# `occurred_at` is when the event happened, `sent_at` when this copy was published (a
+# re-sent event keeps its `occurred_at`).
+EVENT_REMOVED_KEYS: Final = ("entry_id", "device_id", "household")
+EVENT_ADDED_KEYS: Final = ("schema", "office_id", "seq", "occurred_at", "sent_at")
+
+# Command fields: limits the box enforces (a command beyond them is refused).
+MAX_COMMAND_ID_LENGTH: Final = 64
+MAX_BY_LENGTH: Final = 100
+MAX_NOTE_LENGTH: Final = 1000
+MAX_AWAY_SECONDS: Final = 366 * 24 * 3600
+
+# The `error` of a reply: a key of the integration's translations (`exceptions.<key>`).
+COMMAND_ERRORS: Final = frozenset(
+    {
+        "command_too_large",
+        "command_malformed",
+        "command_id_invalid",
+        "command_schema_unsupported",
+        "command_wrong_office",
+        "command_unknown",
+        "command_by_invalid",
+        "command_note_invalid",
+        "command_until_invalid",
+        "command_duration_invalid",
+        "command_away_too_long",
+        "command_since_invalid",
+        "command_failed",
+        "until_and_duration",
+        "nothing_to_acknowledge",
+        "away_end_in_past",
+    }
+)

@@ -1,0 +1,1 @@
+"""Tests of the welfare office link: the box (test_box*) and the office (test_hub*)."""
