@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
 
-from .common import attribute, walk
+from .common import attribute, state_of, walk
 from .common import move_to as advance
 from .common import value as state
 
@@ -394,6 +394,14 @@ async def test_set_away_until(
     )
 
 
+TOO_LONG = (
+    "An away period can last at most 366 days, which covers a long hospital stay. An end "
+    "further away is most likely a typing mistake and would leave the home unwatched. For "
+    "an absence of unknown length, set away without an end, and end it with `end_away` when "
+    "the resident is back"
+)
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
@@ -425,8 +433,49 @@ async def test_set_away_until(
             {"duration": "00:00:00"},
             ("duration_not_positive", None, "The away duration must be longer than zero"),
         ),
+        (
+            # Before year 1 once in UTC: it cannot even be converted.
+            {"until": "0001-01-01T00:00:00+23:59"},
+            (
+                "away_end_in_past",
+                {"until": "0001-01-01T00:00:00+23:59"},
+                "The away period must end in the future (got 0001-01-01T00:00:00+23:59)",
+            ),
+        ),
+        *(
+            (data, ("away_too_long", {"days": "366"}, TOO_LONG))
+            for data in (
+                {"duration": {"days": 366, "seconds": 1}},
+                {"until": "2027-03-03T19:00:01+00:00"},
+                {"duration": {"days": 3_652_500}},  # 10,000 years
+                {"duration": 315_576_000_000},  # 10,000 years, in seconds
+                {"duration": "87660000:00:00"},  # 10,000 years, in hours
+                # The longest period the schema accepts.
+                {"duration": {"days": 999_999_999, "hours": 23, "minutes": 59, "seconds": 59}},
+                # Local time west of UTC: as UTC it would be in year 10000.
+                {"until": "9999-12-31 23:59:59"},
+                {"until": "9999-12-31T23:59:59.999999-23:59"},
+                {"until": "9999-12-31T23:59:59.999999+23:59"},
+            )
+        ),
     ],
-    ids=["until_past", "until_now", "until_and_duration", "zero_dict", "zero_text"],
+    ids=[
+        "until_past",
+        "until_now",
+        "until_and_duration",
+        "zero_dict",
+        "zero_text",
+        "until_year_1",
+        "a_second_too_long",
+        "until_a_second_too_late",
+        "10000_years",
+        "10000_years_seconds",
+        "10000_years_hours",
+        "longest_duration",
+        "until_end_of_calendar_local",
+        "until_end_of_calendar_west",
+        "until_end_of_calendar_east",
+    ],
 )
 async def test_set_away_refused_changes_nothing(
     hass: HomeAssistant,
@@ -464,8 +513,23 @@ async def test_set_away_refused_changes_nothing(
         ("set_away", {"until": "2026-03-03T12:00:00+00:00", "unknown": 1}),
         ("acknowledge", {"note": ["not", "text"]}),
         ("check_in", {"config_entry_id": None}),
+        # Values a timedelta or a datetime cannot hold at all.
+        ("set_away", {"duration": 1e15}),
+        ("set_away", {"duration": "999999999999:00"}),
+        ("set_away", {"duration": {"days": 1e10}}),
+        ("set_away", {"until": "9999-12-31T23:59:59+99:00"}),
     ],
-    ids=["negative_duration", "until_not_a_time", "unknown_field", "note_not_text", "no_target"],
+    ids=[
+        "negative_duration",
+        "until_not_a_time",
+        "unknown_field",
+        "note_not_text",
+        "no_target",
+        "duration_past_timedelta_seconds",
+        "duration_past_timedelta_hours",
+        "duration_past_timedelta_days",
+        "until_offset_past_a_day",
+    ],
 )
 async def test_malformed_call_is_refused_by_the_schema(
     hass: HomeAssistant,
@@ -481,6 +545,35 @@ async def test_malformed_call_is_refused_by_the_schema(
         await call(hass, service, {"config_entry_id": household.entry_id, **data})
     assert events == []
     assert shown(hass) == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"duration": {"days": 366}}, {"until": "2027-03-03T17:00:00+00:00"}],
+    ids=["duration", "until"],
+)
+async def test_set_away_for_the_longest_period(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    data: dict[str, Any],
+) -> None:
+    """A stay of a year and a day is accepted and ends by itself; watching resumes."""
+    end = START + timedelta(days=366)
+    events = async_capture_events(hass, EVENT_CARE)
+    await call(hass, "set_away", {"config_entry_id": household.entry_id, **data})
+    assert attribute(hass, "switch.mum_away", "until") == end
+    assert types(events) == [("monitoring", "normal")]
+
+    await advance(hass, freezer, end - timedelta(seconds=1))
+    assert state(hass, "switch.mum_away") == "on"
+    for entity_id in SOURCES_OK:
+        source = state_of(hass, entity_id)  # the sensors report as they always do
+        hass.states.async_set(entity_id, source.state, source.attributes, force_update=True)
+    await advance(hass, freezer, end)
+    assert [(e.data["type"], e.data["monitoring"]) for e in events[1:]] == [("monitoring", "ok")]
+    assert state(hass, "switch.mum_away") == "off"
+    assert state(hass, "sensor.mum_next_escalation") == (end + timedelta(hours=1)).isoformat()
 
 
 async def test_set_away_without_an_end_lasts_until_end_away(

@@ -1,9 +1,11 @@
-"""The household actions (DESIGN section 8), registered once for every household."""
+"""The household actions (README, "Actions"), registered once for every household."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 import probatio as vol
 from homeassistant.core import (
@@ -39,11 +41,30 @@ CHECK_IN_SCHEMA = vol.Schema(_TARGET)
 ACKNOWLEDGE_SCHEMA = vol.Schema(
     {**_TARGET, vol.Optional(ATTR_NOTE): cv.string, vol.Optional(ATTR_BY): cv.string}
 )
+# The longest away period: a long hospital stay. Beyond it, an end date is far more likely
+# a typing slip (a year too far) than a plan, and a household silenced by mistake watches
+# nobody; an absence of unknown length is set without an end and ended with `end_away`.
+MAX_AWAY: Final = timedelta(days=366)
+
+
+def _valid(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`check`, with the `OverflowError` it lets escape for a period longer than a
+    timedelta holds (e.g. 1e15 seconds) turned into a schema error."""
+
+    def validate(value: Any) -> Any:
+        try:
+            return check(value)
+        except OverflowError as err:
+            raise vol.Invalid(f"out of range: {value!r}") from err
+
+    return validate
+
+
 SET_AWAY_SCHEMA = vol.Schema(
     {
         **_TARGET,
-        vol.Optional(ATTR_UNTIL): cv.datetime,
-        vol.Optional(ATTR_DURATION): cv.positive_time_period,
+        vol.Optional(ATTR_UNTIL): _valid(cv.datetime),
+        vol.Optional(ATTR_DURATION): _valid(cv.positive_time_period),
     }
 )
 GET_STATUS_SCHEMA = vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string})
@@ -71,15 +92,40 @@ def _away_until(call: ServiceCall) -> datetime | None:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="until_and_duration"
         )
+    now = dt_util.utcnow()
     if duration is not None:
         if duration <= timedelta(0):
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="duration_not_positive"
             )
-        return dt_util.utcnow() + duration
-    if until is not None and until.tzinfo is None:
+        _check_length(duration)
+        return now + duration
+    if until is None:
+        return None
+    if until.tzinfo is None:
         until = until.replace(tzinfo=dt_util.get_default_time_zone())  # as typed, local time
-    return None if until is None else dt_util.as_utc(until)
+    # Compared before any conversion: an end near the ends of the calendar (9999-12-31 in
+    # a time zone west of UTC) cannot even be converted to UTC.
+    length = until - now
+    if length <= timedelta(0):
+        with contextlib.suppress(OverflowError):  # before year 1 in UTC: shown as given
+            until = dt_util.as_utc(until)
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="away_end_in_past",
+            translation_placeholders={"until": until.isoformat()},
+        )
+    _check_length(length)
+    return dt_util.as_utc(until)
+
+
+def _check_length(length: timedelta) -> None:
+    if length > MAX_AWAY:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="away_too_long",
+            translation_placeholders={"days": str(MAX_AWAY.days)},
+        )
 
 
 async def _check_in(call: ServiceCall) -> None:
