@@ -10,14 +10,14 @@ DOMAIN: Final = "care_plug"
 
 __all__ = ["DOMAIN", "ROLE_KEYS", "THRESHOLD_KEYS"]
 
-# The bus event every care event is fired as (DESIGN section 6; a contract).
+# The bus event every care event is fired as (a contract: docs/architecture.md, "Events").
 EVENT_CARE: Final = "care_plug_event"
 
-# Options keys besides the role lists and thresholds (contract, DESIGN section 9).
+# Options keys besides the role lists and thresholds (a contract: docs/architecture.md, "Options").
 CONF_RISK_GROUP: Final = "risk_group"
 CONF_SENSITIVITY: Final = "sensitivity"
 
-# Action names (contract, DESIGN section 8).
+# Action names (a contract: docs/architecture.md, "Actions").
 SERVICE_CHECK_IN: Final = "check_in"
 SERVICE_ACKNOWLEDGE: Final = "acknowledge"
 SERVICE_SET_AWAY: Final = "set_away"
@@ -32,7 +32,7 @@ ATTR_BY: Final = "by"
 ATTR_UNTIL: Final = "until"
 ATTR_DURATION: Final = "duration"
 
-# The event entity's event types (DESIGN section 6).
+# The event entity's event types (docs/architecture.md, "Events").
 ALERT_EVENT_TYPES: Final = (
     "attention",
     "warning",

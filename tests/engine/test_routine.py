@@ -1,5 +1,5 @@
 """The learned routine through the engine: readiness, early warnings, explanations, robustness,
-seeding, cost and sensitivity (DESIGN section 5, issue 5).
+seeding, cost and sensitivity (docs/architecture.md, "The learned routine").
 
 Two kinds of data: simulated residents (the `simulator` package, Seoul, a month of days)
 for what a family would see, and a synthetic resident with a motion sensor whose nights

@@ -1,5 +1,5 @@
 """The learned routine survives a save and a restore exactly, stays small, and damaged or
-older saved states are handled (DESIGN section 4: state serializes to a small dict)."""
+older saved states are handled (docs/architecture.md, "Stored state")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Household settings read from the options dict (DESIGN section 9)."""
+"""Household settings read from the options dict (docs/architecture.md, "Options")."""
 
 from __future__ import annotations
 

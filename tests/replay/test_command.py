@@ -14,7 +14,7 @@ import pytest
 from custom_components.care_plug.replay.history_csv import parse_time
 from tools.make_sample import replay_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "household"
 HEADER = "entity_id,state,last_changed\n"
 

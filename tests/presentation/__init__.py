@@ -1,0 +1,1 @@
+"""Tests of how a household is shown: sentences, event payloads, the status as JSON."""

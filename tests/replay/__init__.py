@@ -1,0 +1,1 @@
+"""Tests of the replay command and the history files it reads."""
