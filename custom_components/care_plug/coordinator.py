@@ -46,6 +46,7 @@ from .engine.settings import HouseholdSettings, options_with_source_replaced
 from .presentation.events import event_payload
 from .presentation.status import status_dict
 from .routine_history import async_learn_from_recorder
+from .units import engine_state
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -201,8 +202,9 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
     # ----------------------------------------------------------------- inputs
 
     def _reading(self, source_state: State) -> str:
-        """The engine's reading of a source's state."""
-        return source_state.state
+        """The engine's reading of a source's state: power in W and light in lx."""
+        role = self.settings.sources.get(source_state.entity_id)
+        return source_state.state if role is None else engine_state(role, source_state)
 
     @callback
     def _on_state_changed(self, event: Event[EventStateChangedData]) -> None:
