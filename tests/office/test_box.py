@@ -683,6 +683,25 @@ async def test_home_assistant_stopping_says_offline(
     assert wire.raw("availability") == [("offline", 1, True)]
 
 
+async def test_every_household_says_offline_when_home_assistant_stops(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, wire: Wire
+) -> None:
+    await start(hass, freezer)
+    dad = MockConfigEntry(
+        domain=DOMAIN,
+        title="Dad",
+        options={**HOUSEHOLD_OPTIONS, "name": "Dad", "office_id": "GN-0143"},
+    )
+    dad.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(dad.entry_id)
+    await hass.async_block_till_done()
+    wire.clear()
+
+    await hass.async_stop()
+    offline = {t for t, payload, _, _ in wire.calls() if payload == "offline"}
+    assert offline == {topic("availability"), topic("availability", "GN-0143")}
+
+
 async def test_home_assistant_stopping_keeps_undelivered_events(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -138,11 +138,15 @@ class BoxLink:
         self._sender: asyncio.Task[None] | None = None
         self._retry: CALLBACK_TYPE | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
+        self._remove_shutdown_job: CALLBACK_TYPE | None = None
         self._event_unsub: CALLBACK_TYPE | None = None
         self._command_unsub: CALLBACK_TYPE | None = None
         self._subscribing = False
         self._from_office = False
         self._stopped = False
+        # The client connected (again) while the sender was busy: a failure of that
+        # round may be the old connection's, so it tries again at once.
+        self._reconnected = False
         self.counters = {
             "commands": 0,
             "commands_refused": 0,
@@ -201,8 +205,8 @@ class BoxLink:
                 timedelta(seconds=self.settings.heartbeat_seconds),
                 name=f"{DOMAIN} office heartbeat {self.entry.entry_id}",
             ),
-            self.hass.async_add_shutdown_job(HassJob(self._async_shutdown)),
         ]
+        self._remove_shutdown_job = self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
         self.entry.async_create_background_task(
             self.hass, self._async_begin(), f"{DOMAIN} office link {self.entry.entry_id}"
         )
@@ -223,6 +227,8 @@ class BoxLink:
     async def _async_shutdown(self) -> None:
         # Home Assistant is stopping: MQTT still runs during shutdown jobs. Events raised
         # after this still enter the outbox (saved with Home Assistant's final write).
+        # The job is not removed: Home Assistant is going through the list of jobs.
+        self._remove_shutdown_job = None
         await self._async_close(shutting_down=True)
 
     async def _async_close(self, *, shutting_down: bool) -> None:
@@ -235,6 +241,9 @@ class BoxLink:
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
+        if self._remove_shutdown_job is not None:
+            self._remove_shutdown_job()
+            self._remove_shutdown_job = None
         if self._retry is not None:
             self._retry()
             self._retry = None
@@ -298,6 +307,7 @@ class BoxLink:
         # A broker that restarted may have lost retained messages: say it all again.
         self._online_due = True
         self._status_due = True
+        self._reconnected = True
         if self._command_unsub is None:
             self.entry.async_create_task(
                 self.hass, self._async_subscribe(), f"{DOMAIN} office subscribe"
@@ -450,15 +460,21 @@ class BoxLink:
 
     async def _async_send(self) -> None:
         try:
-            await self._async_deliver()
-        except _UndeliveredError as err:
-            self.counters["publish_failures"] += 1
-            _LOGGER.debug(
-                "Care Plug office link %s: not delivered (%s); trying again",
-                self.settings.office_id,
-                err,
-            )
-            self._schedule_retry()
+            while True:
+                self._reconnected = False
+                try:
+                    await self._async_deliver()
+                except _UndeliveredError as err:
+                    self.counters["publish_failures"] += 1
+                    _LOGGER.debug(
+                        "Care Plug office link %s: not delivered (%s); trying again",
+                        self.settings.office_id,
+                        err,
+                    )
+                    if self._reconnected and self._connected():
+                        continue
+                    self._schedule_retry()
+                break
         except HomeAssistantError as err:  # the Store could not be written
             _LOGGER.warning("Care Plug office link %s: %s", self.settings.office_id, err)
             self._schedule_retry()
