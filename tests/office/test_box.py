@@ -446,6 +446,44 @@ async def test_events_pending_at_a_restart_are_sent_after_it(
     ]
 
 
+async def test_a_new_office_id_gets_no_events_of_the_old_one(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: MqttMockHAClient,
+    wire: Wire,
+) -> None:
+    entry = await start(hass, freezer)
+    await set_connected(hass, mqtt_mock, False)
+    await move_to(hass, freezer, ATTENTION_AT)  # kept for GN-0142
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "office_id": "GN-0999"})
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await set_connected(hass, mqtt_mock, True)
+    await move_to(hass, freezer, WARNING_AT)
+
+    assert wire.events() == []  # nothing more under the old id
+    new = [json.loads(p) for t, p, _, _ in wire.calls() if t == topic("event", "GN-0999")]
+    assert [(e["office_id"], e["seq"], e["level"]) for e in new] == [
+        ("GN-0999", FIRST_SEQ + 1, "warning")
+    ]
+
+
+async def test_an_unusable_outbox_never_numbers_backwards(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    wire: Wire,
+    hass_storage: dict[str, Any],
+) -> None:
+    hass_storage[STORE_KEY] = {
+        "version": 1,
+        "key": STORE_KEY,
+        "data": {"version": 1, "last_seq": FIRST_SEQ + 500, "pending": "broken", "history": []},
+    }
+    await start(hass, freezer)
+    await move_to(hass, freezer, ATTENTION_AT)
+    assert [e["seq"] for e in wire.events()] == [FIRST_SEQ + 501]
+
+
 # ------------------------------------------------------------------ commands
 
 

@@ -179,17 +179,32 @@ class BoxLink:
             self._unsaved = True
             return
         try:
-            self.outbox = Outbox.from_dict(stored)
+            outbox = Outbox.from_dict(stored)
         except OutboxError as err:
+            last = stored.get("last_seq") if isinstance(stored, dict) else None
+            start = max(fresh, last if isinstance(last, int) and not isinstance(last, bool) else 0)
             _LOGGER.warning(
                 "Care Plug household %s: the office outbox was unusable (%s); events not "
                 "yet delivered to the office are lost, numbering goes on from %s",
                 self.entry.entry_id,
                 err,
-                fresh,
+                start,
             )
-            self.outbox = Outbox(fresh)
+            self.outbox = Outbox(start)
             self._unsaved = True
+            return
+        if stored.get("office_id", self.settings.office_id) != self.settings.office_id:
+            # The household reports under a new office id: the office knows nothing of the
+            # old one's events (and would refuse them under the new topic). Numbering goes on.
+            _LOGGER.info(
+                "Care Plug household %s: office id changed; %s undelivered event(s) for the "
+                "previous one are dropped",
+                self.entry.entry_id,
+                len(outbox.pending),
+            )
+            outbox = Outbox(outbox.last_seq)
+            self._unsaved = True
+        self.outbox = outbox
 
     @callback
     def async_start(self) -> None:
@@ -552,7 +567,7 @@ class BoxLink:
         )
 
     def _stored(self) -> dict[str, Any]:
-        return self.outbox.to_dict()
+        return {**self.outbox.to_dict(), "office_id": self.settings.office_id}
 
     # ------------------------------------------------------------------ diagnostics
 
