@@ -331,11 +331,11 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
             return
         if self._timer is not None:
             self._timer()
-        when = self.household.next_deadline()
+        when = self.household.next_deadline()  # exact, where `due` may lie early
         if when is None:
             self._timer, self._timer_at = None, float("inf")
             return
-        self._timer_at = due
+        self._timer_at = self.household.due
         self._timer = async_track_point_in_utc_time(self.hass, self._on_deadline, when)
 
     def _data_to_save(self) -> dict[str, Any]:

@@ -283,9 +283,12 @@ class Household:
     def advance(self, now: datetime) -> list[Output]:
         """Let time run to `now`: fire every deadline that has passed, in order."""
         ts = _ts(now)
-        if ts <= self._now:
+        if ts < self._now:
             return []
-        out = self._advance(ts)
+        # A deadline may fall due at the engine's own instant (the routine, seeded
+        # mid-silence, finds the silence unusual already): it fires now, so the glue's
+        # timer at that instant is never re-armed there again and again.
+        out = self._advance(ts) if ts >= self._due else []
         self._now = ts
         return out
 
@@ -385,7 +388,7 @@ class Household:
 
     def next_deadline(self) -> datetime | None:
         """The earliest instant at which something changes without new input."""
-        due = self._due
+        due = self._due = self._compute_due()
         if due == _NEVER:
             return None
         moment = _dt(due)
