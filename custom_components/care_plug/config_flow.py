@@ -29,8 +29,7 @@ from homeassistant.helpers.schema_config_entry_flow import (
 )
 
 from .const import CONF_RISK_GROUP, CONF_SENSITIVITY, DOMAIN, ROLE_KEYS, THRESHOLD_KEYS
-from .engine.model import Role
-from .engine.routine import DEFAULT_SENSITIVITY, SENSITIVITIES
+from .engine.model import DEFAULT_SENSITIVITY, SENSITIVITIES, Role
 from .engine.settings import (
     ACTIVITY_ROLES,
     DEFAULT_RISK_GROUP,
@@ -44,6 +43,13 @@ from .engine.settings import (
     HouseholdSettings,
     SettingsError,
     Tuning,
+)
+from .office.box_options import (
+    OFFICE_KEYS,
+    SECTION_OFFICE,
+    office_section,
+    suggested_office_values,
+    validate_office_section,
 )
 
 CUSTOM: Final = "custom"
@@ -184,6 +190,7 @@ async def _sources_schema(handler: SchemaCommonFlowHandler) -> probatio.Schema:
     schema[probatio.Required(SECTION_ADVANCED, default=dict)] = section(
         ADVANCED_SCHEMA, {"collapsed": True}
     )
+    schema[probatio.Required(SECTION_OFFICE, default=dict)] = office_section()
     return probatio.Schema(schema)
 
 
@@ -239,7 +246,11 @@ async def _validate_thresholds(
 async def _suggested_sources(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
     """The current sources, and the current tuning inside the section."""
     tuning = {key: handler.options[key] for key in TUNING_KEYS if key in handler.options}
-    return {**handler.options, SECTION_ADVANCED: tuning}
+    return {
+        **handler.options,
+        SECTION_ADVANCED: tuning,
+        SECTION_OFFICE: suggested_office_values(handler.options),
+    }
 
 
 async def _placeholders(handler: SchemaCommonFlowHandler) -> dict[str, str]:
@@ -291,9 +302,10 @@ async def _validate_sources(
     except SettingsError as err:
         raise _fail(handler, "invalid_settings", details=str(err)) from err
 
-    for key in TUNING_KEYS:
+    office = validate_office_section(handler, user_input.get(SECTION_OFFICE, {}))
+    for key in (*TUNING_KEYS, *OFFICE_KEYS):
         handler.options.pop(key, None)
-    return {**result, **tuning}
+    return {**result, **tuning, **office}
 
 
 CONFIG_FLOW: Final = {

@@ -12,6 +12,8 @@ from . import issues
 from .const import DOMAIN
 from .coordinator import CarePlugConfigEntry, CarePlugCoordinator, household_store
 from .engine.settings import HouseholdSettings, SettingsError
+from .office.box_options import CONF_OFFICE_ID
+from .office.box_store import async_remove_box_store
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -52,6 +54,11 @@ async def async_setup_household(hass: HomeAssistant, entry: CarePlugConfigEntry)
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start()
+    if entry.options.get(CONF_OFFICE_ID):
+        # The welfare office link; MQTT's client code is loaded only for it.
+        from .office.box import async_setup_box  # noqa: PLC0415
+
+        await async_setup_box(hass, entry)
     return True
 
 
@@ -66,4 +73,5 @@ async def async_unload_household(hass: HomeAssistant, entry: CarePlugConfigEntry
 async def async_remove_household(hass: HomeAssistant, entry: CarePlugConfigEntry) -> None:
     """Forget a deleted household: its stored state and its repair issues."""
     await household_store(hass, entry.entry_id).async_remove()
+    await async_remove_box_store(hass, entry.entry_id)
     issues.async_delete_entry_issues(hass, entry)
