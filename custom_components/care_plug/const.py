@@ -46,3 +46,6 @@ ALERT_EVENT_TYPES: Final = (
 # Engine state is saved at most this often while things happen (and always on unload).
 SAVE_DELAY_SECONDS: Final = 10
 STORAGE_VERSION: Final = 1
+# Set in a household's entry data once its state has been saved: a state file missing or
+# empty after that was lost (Home Assistant reads an empty or corrupt file as nothing).
+STATE_SAVED: Final = "state_saved"
