@@ -104,7 +104,7 @@ async def main_async(households: int, per_source: int, repeats: int) -> dict[str
         "extra_us_per_change": {"care_plug": round(care, 2), "derivative": round(deriv, 2)},
         "extra_us_per_change_runs": {m: [round(x, 2) for x in v] for m, v in extra.items()},
         "ratio_care_plug_to_derivative": round(care / deriv, 3),
-        "target_ratio": 0.5,
+        "target_ratio": 0.35,
     }
 
 
@@ -132,7 +132,7 @@ def main() -> None:
             ],
         )
     )
-    print(f"Care Plug / derivative: {result['ratio_care_plug_to_derivative']} (target ≤ 0.5)")
+    print(f"Care Plug / derivative: {result['ratio_care_plug_to_derivative']} (target ≤ 0.35)")
     print(json.dumps(result))
 
 

@@ -11,6 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CarePlugConfigEntry, CarePlugCoordinator
 from .entity import CarePlugEntity
+from .office.hub_const import is_office
+from .office.hub_entities import async_setup_office_buttons
 from .services import async_user_name
 
 PARALLEL_UPDATES = 0
@@ -43,6 +45,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Both buttons per household."""
+    if is_office(entry):
+        await async_setup_office_buttons(hass, entry, async_add_entities)
+        return
     async_add_entities(CarePlugButton(entry, description) for description in BUTTONS)
 
 

@@ -36,8 +36,8 @@ class CareAlertEvent(CarePlugEntity, EventEntity):
     """Fires `attention`, `warning`, `critical`, `resolved`, ... as the household's story."""
 
     async def async_added_to_hass(self) -> None:
-        # Not the status listener: an event entity's state is its last event, nothing else.
-        await EventEntity.async_added_to_hass(self)
+        # An event entity's state is its last event: it listens to events, not the status.
+        await super().async_added_to_hass()
         self.async_on_remove(self.coordinator.async_add_event_listener(self._on_care_event))
 
     @callback

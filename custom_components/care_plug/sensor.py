@@ -21,7 +21,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import CarePlugConfigEntry
 from .engine.model import HouseholdStatus, Level, Monitoring
 from .engine.routine import READY_DAYS
-from .entity import CarePlugEntity
+from .entity import CarePlugStatusEntity
 from .office.hub_const import is_office
 from .office.hub_entities import async_setup_office_sensors
 from .presentation.messages import explain
@@ -36,6 +36,8 @@ class CarePlugSensorDescription(SensorEntityDescription):
     value: Callable[[HouseholdStatus], str | int | float | datetime | None]
     # The status, and Home Assistant's language for what is shown in words.
     attributes: Callable[[HouseholdStatus, str], Mapping[str, Any]] | None = None
+    # The status fields the sensor shows, state and attributes (default: the value).
+    watched: Callable[[HouseholdStatus], object] | None = None
 
 
 SENSORS: tuple[CarePlugSensorDescription, ...] = (
@@ -45,6 +47,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[level.key for level in Level],
         value=lambda s: s.level.key,
+        watched=lambda s: (s.level, s.reason, s.alert_id, s.acknowledged, s.explanation),
         attributes=lambda s, language: {
             "reason": s.reason.value,
             "alert_id": s.alert_id,
@@ -57,6 +60,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         translation_key="last_activity",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda s: s.last_activity,
+        watched=lambda s: (s.last_activity, s.last_activity_entity),
         attributes=lambda s, _language: {"entity_id": s.last_activity_entity},
     ),
     CarePlugSensorDescription(
@@ -64,6 +68,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         translation_key="next_escalation",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda s: s.next_escalation,
+        watched=lambda s: (s.next_escalation, s.next_level),
         attributes=lambda s, _language: {
             "level": None if s.next_level is None else s.next_level.key
         },
@@ -74,6 +79,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in Monitoring],
         value=lambda s: s.monitoring.value,
+        watched=lambda s: (s.monitoring, s.away_until),
         attributes=lambda s, _language: {"away_until": s.away_until},
     ),
     CarePlugSensorDescription(
@@ -87,6 +93,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         translation_key="sources_online",
         entity_category=EntityCategory.DIAGNOSTIC,
         value=lambda s: s.sources_online,
+        watched=lambda s: (s.sources_online, s.sources_total, s.source_health),
         attributes=lambda s, _language: {
             "sources_total": s.sources_total,
             "sources": dict(s.source_health),
@@ -99,6 +106,7 @@ SENSORS: tuple[CarePlugSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.DAYS,
         suggested_display_precision=1,
         value=lambda s: s.routine_days,
+        watched=lambda s: (s.routine_days, s.routine_ready),
         attributes=lambda s, _language: {"ready": s.routine_ready, "days_needed": READY_DAYS},
     ),
 )
@@ -116,10 +124,14 @@ async def async_setup_entry(
     async_add_entities(CarePlugSensor(entry, description) for description in SENSORS)
 
 
-class CarePlugSensor(CarePlugEntity, SensorEntity):
+class CarePlugSensor(CarePlugStatusEntity, SensorEntity):
     """A sensor showing one part of the household's status."""
 
     entity_description: CarePlugSensorDescription
+
+    def watched(self, status: HouseholdStatus) -> object:
+        description = self.entity_description
+        return (description.watched or description.value)(status)
 
     @property
     def native_value(self) -> str | int | float | datetime | None:

@@ -10,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CarePlugConfigEntry
-from .engine.model import Monitoring
-from .entity import CarePlugEntity
+from .engine.model import HouseholdStatus, Monitoring
+from .entity import CarePlugStatusEntity
 
 PARALLEL_UPDATES = 0
 
@@ -27,8 +27,11 @@ async def async_setup_entry(
     async_add_entities([AwaySwitch(entry, AWAY)])
 
 
-class AwaySwitch(CarePlugEntity, SwitchEntity):
+class AwaySwitch(CarePlugStatusEntity, SwitchEntity):
     """On while away; turning it on has no end (the `set_away` action takes one)."""
+
+    def watched(self, status: HouseholdStatus) -> object:
+        return (status.monitoring is Monitoring.AWAY, status.away_until)
 
     @property
     def is_on(self) -> bool:
