@@ -13,7 +13,7 @@ import probatio
 import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData, section
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -255,7 +255,12 @@ async def test_source_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "sources"
     assert result["errors"] == {"base": error}
-    assert result["description_placeholders"] == {"entity_id": "", "details": "", **placeholders}
+    assert result["description_placeholders"] == {
+        "entity_id": "",
+        "details": "",
+        "unit": "",
+        **placeholders,
+    }
     shown = suggested(result)
     for key, value in sources.items():
         if key != "advanced":
@@ -277,7 +282,14 @@ async def test_registered_entities_are_accepted(
 ) -> None:
     """An entity whose integration is not running yet is known to the registry; the UI may
     send a registry id instead of an entity id; a repeated entity is kept once."""
-    lamp = entity_registry.async_get_or_create("sensor", "zha", "lux-1", suggested_object_id="lamp")
+    lamp = entity_registry.async_get_or_create(
+        "sensor",
+        "zha",
+        "lux-1",
+        suggested_object_id="lamp",
+        original_device_class="illuminance",
+        unit_of_measurement="lx",
+    )
     assert hass.states.get(lamp.entity_id) is None
     result = await start(hass, "Mum", "general")
     result = await hass.config_entries.flow.async_configure(
@@ -303,19 +315,55 @@ async def test_registered_entities_are_accepted(
 async def test_own_entities_cannot_be_sources(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A household's own entities change when it alerts: watching them would feed back."""
+    """A household's own entities change when it alerts: watching them would feed back.
+
+    The pickers hide them; picked anyway (by entity id or by registry id, as a script or
+    an older form may send), the step refuses them with an error that says why.
+    """
     own = entity_registry.async_get_or_create(
-        "sensor", DOMAIN, "other-care_level", suggested_object_id="other_care_level"
+        "binary_sensor", DOMAIN, "other-alert", suggested_object_id="other_alert"
     )
+    hass.states.async_set(own.entity_id, "off", {"device_class": "problem"})
     result = await start(hass, "Mum", "at_risk")
     for key in SOURCES:
         selector = next(v for k, v in schema_of(result).schema.items() if k == key)
         assert selector.config["exclude_entities"] == [own.entity_id]
 
-    with pytest.raises(InvalidData):
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {**SOURCES, "other_sources": [own.entity_id]}
+    for picked in (own.entity_id, own.id):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**SOURCES, "other_sources": [picked]}
         )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {"base": "own_entity"}
+        assert (result["description_placeholders"] or {})["entity_id"] == own.entity_id
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.usefixtures("home", "mock_setup")
+@pytest.mark.parametrize(
+    ("sources", "entity_id"),
+    [
+        ({"power_sources": ["sensor.living_room_illuminance"]}, "sensor.living_room_illuminance"),
+        ({"light_sources": ["sensor.tv_power"]}, "sensor.tv_power"),
+        ({"presence_sources": ["media_player.radio"]}, "media_player.radio"),
+        ({"background_power_sources": ["binary_sensor.hall_motion"]}, "binary_sensor.hall_motion"),
+        ({"power_sources": ["sensor.outdoor_temperature"]}, "sensor.outdoor_temperature"),
+    ],
+    ids=["lux_as_power", "power_as_light", "player_as_presence", "motion_as_fridge", "no_class"],
+)
+async def test_sources_of_the_wrong_kind_are_refused(
+    hass: HomeAssistant, sources: dict[str, list[str]], entity_id: str
+) -> None:
+    """Each role reads one kind of entity: the kind its picker offers."""
+    hass.states.async_set("sensor.outdoor_temperature", "21", {"unit_of_measurement": "°C"})
+    result = await start(hass, "Mum", "at_risk")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"presence_sources": ["binary_sensor.hall_motion"], **sources}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "wrong_kind"}
+    assert (result["description_placeholders"] or {})["entity_id"] == entity_id
 
 
 @pytest.mark.usefixtures("mock_setup")
@@ -365,6 +413,7 @@ async def test_options_change_sources_and_reload(
     assert suggested(result) == {
         **SOURCES,
         "advanced": {"power_standby_w": 8.0, "light_dark_lx": 20.0},
+        "office": {},
     }
 
     new_sources = {**SOURCES, "other_sources": ["media_player.radio"], "power_sources": []}
@@ -544,6 +593,14 @@ async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> N
         "entity_not_found",
         "entity_in_two_roles",
         "invalid_settings",
+        "own_entity",
+        "wrong_kind",
+        "unit_not_convertible",
+        # The welfare office section (office/box_options.py).
+        "invalid_office_id",
+        "invalid_office_root",
+        "heartbeat_out_of_range",
+        "office_id_taken",
     }
     assert set(strings["config"]["error"]) == errors
     assert set(strings["options"]["error"]) == errors - {"name_empty"}
@@ -551,6 +608,9 @@ async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> N
         assert "{entity_id}" in strings[flow_type]["error"]["entity_not_found"]
         assert "{entity_id}" in strings[flow_type]["error"]["entity_in_two_roles"]
         assert "{details}" in strings[flow_type]["error"]["invalid_settings"]
+        for error in ("own_entity", "wrong_kind"):
+            assert "{entity_id}" in strings[flow_type]["error"][error]
+        assert "{unit}" in strings[flow_type]["error"]["unit_not_convertible"]
     assert strings["config"]["abort"]["already_configured"]
     labels = strings["selector"]["risk_group"]["options"]
     assert set(labels) == {"high_risk", "at_risk", "general", "custom"}

@@ -15,9 +15,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -41,6 +42,9 @@ FRIDGE = "sensor.fridge_power"
 LUX = "sensor.living_room_illuminance"
 MOTION = "binary_sensor.hallway_motion"
 POWER = {"device_class": "power", "unit_of_measurement": "W"}
+POWER_IN_KWH = {"device_class": "power", "unit_of_measurement": "kWh"}  # a faulty integration
+ENERGY = {"device_class": "energy", "unit_of_measurement": "kWh"}  # an energy counter
+LIGHT = {"device_class": "illuminance", "unit_of_measurement": "lx"}
 
 CARE_LEVEL = "sensor.mum_care_level"
 LAST_ACTIVITY = "sensor.mum_last_activity"
@@ -401,6 +405,104 @@ async def test_fix_flow_refuses_an_entity_already_watched(
         assert _form(result) == _expected_form(KETTLE, {"base": "entity_in_two_roles"})
     assert household_entry.options == HOUSEHOLD_OPTIONS
     assert _our_issues(hass) == [_issue_id(household_entry, KETTLE)]
+
+
+async def test_fix_flow_refuses_the_households_own_entities(
+    hass: HomeAssistant, client: TestClient[Any, Any]
+) -> None:
+    """A household watching its own alert would take each alert for a sign of life.
+
+    The radio (any entity may be an `other` source) is gone; the household's own
+    entities are hidden from the picker, and refused with a translated error when
+    picked anyway, by entity id or registry id.
+    """
+    radio = "media_player.radio"
+    hass.states.async_set(TV, "0.4", POWER)
+    hass.states.async_set(radio, "idle")
+    _register(hass, radio)
+    options = {"name": "Mum", "power_sources": [TV], "other_sources": [radio]}
+    entry = MockConfigEntry(domain=DOMAIN, title="Mum", options=options)
+    entry.add_to_hass(hass)
+    await _setup(hass, entry)
+    _remove(hass, radio)
+    await hass.async_block_till_done()
+    alert = er.async_get(hass).async_get("binary_sensor.mum_alert")
+    assert alert is not None
+    assert _state(hass, "binary_sensor.mum_alert") == "off"
+
+    flow = await _start_fix(client, _issue_id(entry, radio))
+    picker = flow["data_schema"][0]["selector"]["entity"]
+    assert {"binary_sensor.mum_alert", CARE_LEVEL} <= set(picker["exclude_entities"])
+    for picked in ("binary_sensor.mum_alert", alert.id, CARE_LEVEL, "button.mum_check_in"):
+        result = await _submit(client, flow["flow_id"], {"replacement": picked})
+        assert _form(result) == _expected_form(radio, {"base": "own_entity"})
+    assert entry.options == options
+    assert _our_issues(hass) == [_issue_id(entry, radio)]
+
+    for language in ("en", "ko"):
+        strings = await async_get_translations(hass, language, "issues", {DOMAIN})
+        key = f"component.{DOMAIN}.issues.missing_source.fix_flow.error.own_entity"
+        assert "Care Plug" in strings[key]
+
+
+@pytest.mark.parametrize(
+    ("replacement", "error"),
+    [
+        (State("sensor.kitchen_illuminance", "0", LIGHT), "wrong_kind"),
+        (State("binary_sensor.kitchen_motion", "off", {"device_class": "motion"}), "wrong_kind"),
+        (State("sensor.kettle_energy", "0", ENERGY), "wrong_kind"),
+        (State("sensor.kettle_plug_power", "0", POWER_IN_KWH), "unit_not_convertible"),
+        (State("sensor.not_there", "gone"), "entity_not_found"),
+    ],
+    ids=["illuminance", "motion", "energy_counter", "power_in_kwh", "missing"],
+)
+async def test_fix_flow_refuses_what_the_options_flow_refuses(
+    hass: HomeAssistant,
+    household_entry: MockConfigEntry,
+    client: TestClient[Any, Any],
+    replacement: State,
+    error: str,
+) -> None:
+    """The kettle's plug can only be replaced by a power sensor in a unit of power."""
+    _register(hass, KETTLE)
+    await _setup(hass, household_entry)
+    _remove(hass, KETTLE)
+    if error != "entity_not_found":
+        hass.states.async_set(replacement.entity_id, replacement.state, replacement.attributes)
+    await hass.async_block_till_done()
+
+    flow = await _start_fix(client, _issue_id(household_entry, KETTLE))
+    picker = flow["data_schema"][0]["selector"]["entity"]
+    assert picker["filter"] == [{"domain": ["sensor"], "device_class": ["power"]}]
+    result = await _submit(client, flow["flow_id"], {"replacement": replacement.entity_id})
+    assert _form(result) == _expected_form(KETTLE, {"base": error})
+    assert household_entry.options == HOUSEHOLD_OPTIONS
+
+    # A plug shown in kW is a power sensor like any other.
+    hass.states.async_set("sensor.new_kettle_power", "0", {**POWER, "unit_of_measurement": "kW"})
+    result = await _submit(client, flow["flow_id"], {"replacement": "sensor.new_kettle_power"})
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert household_entry.options["power_sources"] == [TV, "sensor.new_kettle_power"]
+    assert _our_issues(hass) == []
+
+
+async def test_fix_flow_for_a_source_dropped_meanwhile_aborts(
+    hass: HomeAssistant, household_entry: MockConfigEntry, client: TestClient[Any, Any]
+) -> None:
+    """The kettle was removed in the household's options while its repair was open."""
+    _register(hass, KETTLE)
+    await _setup(hass, household_entry)
+    _remove(hass, KETTLE)
+    await hass.async_block_till_done()
+
+    flow = await _start_fix(client, _issue_id(household_entry, KETTLE))
+    hass.config_entries.async_update_entry(
+        household_entry, options={**HOUSEHOLD_OPTIONS, "power_sources": [TV]}
+    )
+    result = await _submit(client, flow["flow_id"], {"replacement": "sensor.other_power"})
+    assert result["type"] == "abort"
+    assert result["reason"] == "source_not_watched"
 
 
 async def test_fix_flow_for_a_household_removed_meanwhile_aborts(

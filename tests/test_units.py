@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import UnitOfPower
 from homeassistant.core import HomeAssistant, State
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util.unit_conversion import PowerConverter
 from hypothesis import given
@@ -28,6 +26,8 @@ from custom_components.care_plug.engine.model import Role
 from custom_components.care_plug.engine.settings import Tuning
 from custom_components.care_plug.engine.values import Fault, parse_number
 from custom_components.care_plug.units import engine_state
+
+from .test_config_flow import start
 
 KETTLE = "sensor.kettle_power"
 LUX = "sensor.living_room_illuminance"
@@ -206,17 +206,6 @@ def home(hass: HomeAssistant) -> None:
     hass.states.async_set("binary_sensor.hall_motion", "off", {"device_class": "motion"})
 
 
-async def sources_step(hass: HomeAssistant) -> FlowResult[Any, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "household"}
-    )
-    return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"name": "Mum", "risk_group": "at_risk"}
-    )
-
-
 @pytest.mark.usefixtures("home", "mock_setup")
 @pytest.mark.parametrize(
     ("sources", "entity_id", "unit"),
@@ -230,7 +219,7 @@ async def sources_step(hass: HomeAssistant) -> FlowResult[Any, Any]:
 async def test_config_flow_refuses_a_source_in_a_unit_it_cannot_read(
     hass: HomeAssistant, sources: dict[str, list[str]], entity_id: str, unit: str
 ) -> None:
-    result = await sources_step(hass)
+    result = await start(hass, "Mum", "at_risk")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"presence_sources": ["binary_sensor.hall_motion"], **sources}
     )
@@ -250,7 +239,7 @@ async def test_config_flow_accepts_any_unit_of_power_and_no_unit(hass: HomeAssis
         "background_power_sources": ["sensor.fridge_power"],
         "light_sources": [LUX],
     }
-    result = await sources_step(hass)
+    result = await start(hass, "Mum", "at_risk")
     result = await hass.config_entries.flow.async_configure(result["flow_id"], sources)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -283,7 +272,7 @@ async def test_config_flow_reads_the_unit_of_an_entity_not_loaded_yet(
     entity_registry.async_update_entity_options(
         plug.entity_id, "sensor", {"unit_of_measurement": UnitOfPower.KILO_WATT}
     )
-    result = await sources_step(hass)
+    result = await start(hass, "Mum", "at_risk")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"power_sources": [meter.entity_id, plug.entity_id]}
     )

@@ -3,7 +3,7 @@
 Steps: `user` (options: `init`) names the household and picks its risk group;
 `thresholds` asks for the three inactivity times when the group is `custom`; `sources`
 assigns entities to roles, with the signal tuning in a collapsed `advanced` section. The
-options stored are flat (DESIGN section 9): the section's values sit at the top level,
+options stored are flat (README, "Options"): the section's values sit at the top level,
 threshold keys only while the group is `custom`, and tuning keys only where they differ
 from the engine's defaults, so a later improvement of a default reaches every household
 that never changed it.
@@ -11,11 +11,11 @@ that never changed it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final, cast, override
 
 import probatio
-from homeassistant.const import CONF_NAME, UnitOfPower
+from homeassistant.const import ATTR_DEVICE_CLASS, CONF_NAME, UnitOfPower
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers import config_validation as cv
@@ -51,6 +51,7 @@ from .office.box_options import (
     suggested_office_values,
     validate_office_section,
 )
+from .units import convertible, source_unit
 
 CUSTOM: Final = "custom"
 SECTION_ADVANCED: Final = "advanced"
@@ -179,14 +180,110 @@ def _own_entities(hass: HomeAssistant) -> list[str]:
     return sorted(e.entity_id for e in registry.entities.values() if e.platform == DOMAIN)
 
 
+class _EntityPicker(selector.EntitySelector):
+    """An entity selector whose `exclude_entities` only hides entities from the picker.
+
+    The flow refuses them itself (`source_entity_id`), with an error that says why, also
+    when they come as registry ids, which the selector's own check lets through.
+    """
+
+    @override
+    def __call__(self, data: Any) -> str | list[str]:
+        config = {k: v for k, v in self.config.items() if k != "exclude_entities"}
+        return selector.EntitySelector(cast(selector.EntitySelectorConfig, config))(data)
+
+
+def source_picker(hass: HomeAssistant, role: Role, *, multiple: bool) -> selector.EntitySelector:
+    """The entity picker for `role`: entities that fit it, without Care Plug's own."""
+    config = selector.EntitySelectorConfig(multiple=multiple, exclude_entities=_own_entities(hass))
+    if (entity_filter := _ROLE_FILTERS[role]) is not None:
+        config["filter"] = entity_filter
+    return _EntityPicker(config)
+
+
+class SourceError(SchemaFlowError):
+    """An entity a household cannot watch: the error key, and what names the entity."""
+
+    def __init__(self, error: str, **placeholders: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.placeholders = placeholders
+
+
+def _fail(error: str, **placeholders: str) -> SourceError:
+    return SourceError(error, **placeholders)
+
+
+def _fits(role: Role, domain: str, device_class: Any) -> bool:
+    """Whether an entity of `domain` and `device_class` is what the `role` picker offers."""
+    wanted = _ROLE_FILTERS[role]
+    if wanted is None:
+        return True
+    domains = wanted.get("domain", [])
+    classes = wanted.get("device_class", [])
+    return domain in ([domains] if isinstance(domains, str) else domains) and device_class in (
+        [classes] if isinstance(classes, str) else classes
+    )
+
+
+def source_entity_id(hass: HomeAssistant, role: Role, value: str) -> str:
+    """The entity id of `value` (an entity id or a registry id), checked for `role`.
+
+    The rules every flow that picks a source applies: the entity exists (in the state
+    machine, or in the registry while its integration is not loaded yet), is not a
+    Care Plug entity, is of the kind the role reads (domain and device class), and
+    reports in a unit the role can use. SourceError says which rule failed.
+    """
+    registered = er.async_get(hass).async_get(value)
+    entity_id = registered.entity_id if registered is not None else value
+    state = hass.states.get(entity_id)
+    if registered is None and state is None:
+        raise _fail("entity_not_found", entity_id=value)
+    if registered is not None and registered.platform == DOMAIN:
+        raise _fail("own_entity", entity_id=entity_id)
+    if state is not None:
+        device_class = state.attributes.get(ATTR_DEVICE_CLASS)
+    else:
+        assert registered is not None
+        device_class = registered.device_class or registered.original_device_class
+    if not _fits(role, entity_id.split(".", 1)[0], device_class):
+        raise _fail("wrong_kind", entity_id=entity_id)
+    unit = source_unit(hass, entity_id)
+    if not convertible(role, unit):
+        raise _fail("unit_not_convertible", entity_id=entity_id, unit=str(unit))
+    return entity_id
+
+
+def checked_sources(
+    hass: HomeAssistant, options: Mapping[str, Any], accepted: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """The role lists of `options`, each entity checked by `source_entity_id`.
+
+    Also: no entity in two roles (one repeated in a role is kept once), and at least one
+    activity source. Entities in `accepted` are watched already and are not checked one
+    by one again (a repair must not be refused for another source that is gone too).
+    """
+    result: dict[str, list[str]] = {}
+    role_of: dict[str, str] = {}
+    for role, key in ROLE_KEYS.items():
+        entity_ids: list[str] = []
+        for value in options.get(key, []):
+            entity_id = value if value in accepted else source_entity_id(hass, role, value)
+            if role_of.setdefault(entity_id, key) != key:
+                raise _fail("entity_in_two_roles", entity_id=entity_id)
+            if entity_id not in entity_ids:
+                entity_ids.append(entity_id)
+        result[key] = entity_ids
+    if not any(result[ROLE_KEYS[role]] for role in ACTIVITY_ROLES):
+        raise _fail("no_activity_source")
+    return result
+
+
 async def _sources_schema(handler: SchemaCommonFlowHandler) -> probatio.Schema:
-    exclude = _own_entities(handler.parent_handler.hass)
+    hass = handler.parent_handler.hass
     schema: dict[probatio.Marker, Any] = {}
     for role, key in ROLE_KEYS.items():
-        config = selector.EntitySelectorConfig(multiple=True, exclude_entities=exclude)
-        if (entity_filter := _ROLE_FILTERS[role]) is not None:
-            config["filter"] = entity_filter
-        schema[probatio.Optional(key, default=list)] = selector.EntitySelector(config)
+        schema[probatio.Optional(key, default=list)] = source_picker(hass, role, multiple=True)
     schema[probatio.Required(SECTION_ADVANCED, default=dict)] = section(
         ADVANCED_SCHEMA, {"collapsed": True}
     )
@@ -255,44 +352,29 @@ async def _suggested_sources(handler: SchemaCommonFlowHandler) -> dict[str, Any]
 
 async def _placeholders(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     placeholders: dict[str, str] = handler.flow_state.get(_STATE_PLACEHOLDERS, {})
-    return {"entity_id": "", "details": "", **placeholders}
-
-
-def _fail(handler: SchemaCommonFlowHandler, error: str, **placeholders: str) -> SchemaFlowError:
-    handler.flow_state[_STATE_PLACEHOLDERS] = placeholders
-    return SchemaFlowError(error)
+    return {"entity_id": "", "details": "", "unit": "", **placeholders}
 
 
 async def _validate_sources(
     handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
 ) -> dict[str, Any]:
-    """Every entity known and in one role, one activity source, options the engine accepts.
+    """Sources `checked_sources` accepts, and options the engine accepts.
 
     Returns the flat options of this step: role lists, and tuning values that differ from
     the defaults.
     """
     handler.flow_state[_STATE_PLACEHOLDERS] = {}
-    hass = handler.parent_handler.hass
-    registry = er.async_get(hass)
-    result: dict[str, Any] = {}
-    role_of: dict[str, str] = {}
-    for key in ROLE_KEYS.values():
-        entity_ids: list[str] = []
-        for value in user_input[key]:
-            if (entry := registry.async_get(value)) is not None:
-                entity_id = entry.entity_id
-            elif hass.states.get(value) is not None:
-                entity_id = value
-            else:
-                raise _fail(handler, "entity_not_found", entity_id=value)
-            if role_of.setdefault(entity_id, key) != key:
-                raise _fail(handler, "entity_in_two_roles", entity_id=entity_id)
-            if entity_id not in entity_ids:
-                entity_ids.append(entity_id)
-        result[key] = entity_ids
-    if not any(result[ROLE_KEYS[role]] for role in ACTIVITY_ROLES):
-        raise _fail(handler, "no_activity_source")
+    try:
+        return _sources_options(handler, user_input)
+    except SourceError as refused:
+        handler.flow_state[_STATE_PLACEHOLDERS] = refused.placeholders
+        raise
 
+
+def _sources_options(
+    handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    result: dict[str, Any] = checked_sources(handler.parent_handler.hass, user_input)
     advanced: dict[str, Any] = user_input[SECTION_ADVANCED]
     tuning = {key: _tuning_value(key, value) for key, value in advanced.items()}
     tuning = {key: value for key, value in tuning.items() if value != _default(key)}
@@ -300,7 +382,7 @@ async def _validate_sources(
     try:
         HouseholdSettings.from_options({**options, **result, **tuning})
     except SettingsError as err:
-        raise _fail(handler, "invalid_settings", details=str(err)) from err
+        raise _fail("invalid_settings", details=str(err)) from err
 
     office = validate_office_section(handler, user_input.get(SECTION_OFFICE, {}))
     for key in (*TUNING_KEYS, *OFFICE_KEYS):
