@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 
 from .coordinator import CarePlugConfigEntry
 from .engine import state
+from .office.box_options import CONF_OFFICE_ID
 
 # The household's name (title and option), and anything a person typed.
 TO_REDACT = {"title", "name", "household", "note", "by"}
@@ -26,12 +27,15 @@ async def async_get_config_entry_diagnostics(
         "days": coordinator.data.routine_days,
         "ready": coordinator.data.routine_ready,
     }
-    return async_redact_data(
-        {
-            "entry": {"title": entry.title, "options": dict(entry.options)},
-            "status": coordinator.as_dict(),
-            "engine": engine,
-            "watching": coordinator.started,
-        },
-        TO_REDACT,
-    )
+    data: dict[str, Any] = {
+        "entry": {"title": entry.title, "options": dict(entry.options)},
+        "status": coordinator.as_dict(),
+        "engine": engine,
+        "watching": coordinator.started,
+    }
+    if entry.options.get(CONF_OFFICE_ID):
+        # The welfare office link; MQTT's client code is loaded only for it.
+        from .office.box import box_diagnostics  # noqa: PLC0415
+
+        data["office_link"] = box_diagnostics(hass, entry.entry_id)
+    return async_redact_data(data, TO_REDACT)

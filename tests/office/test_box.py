@@ -35,6 +35,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+from custom_components.care_plug.diagnostics import async_get_config_entry_diagnostics
 from custom_components.care_plug.office.contract import MAX_PAYLOAD_BYTES, STATUS_KEYS
 
 from ..common import move_to, value
@@ -756,3 +757,19 @@ async def test_home_assistant_stopping_keeps_undelivered_events(
         (FIRST_SEQ, "attention")
     ]
     assert wire.events() == []
+
+
+# ------------------------------------------------------------------ diagnostics
+
+
+async def test_diagnostics_show_the_link_without_the_name(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    wire: Wire,
+) -> None:
+    entry = await start(hass, freezer)
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    link = diagnostics["office_link"]
+    assert link is not None
+    assert OFFICE_ID in json.dumps(link)
+    assert "Mum" not in json.dumps(diagnostics)
