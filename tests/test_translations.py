@@ -393,7 +393,13 @@ def test_the_package_uses_translation_keys_of_every_kind() -> None:
         "duration_not_positive",
         "invalid_options",
     }
-    assert {key for key, _ in TRANSLATION_KEYS["issues"]} == {"missing_source", "state_reset"}
+    assert {key for key, _ in TRANSLATION_KEYS["issues"]} == {
+        "missing_source",
+        "state_reset",
+        "source_unit",
+        "box_mqtt_missing",
+        "office_needs_mqtt",
+    }
 
 
 @_each_language()

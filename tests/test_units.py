@@ -307,3 +307,50 @@ async def test_options_flow_refuses_a_source_in_a_unit_it_cannot_read(
     placeholders = result["description_placeholders"] or {}
     assert (placeholders["entity_id"], placeholders["unit"]) == ("sensor.hall_brightness", "%")
     assert entry.options == options
+
+
+# ------------------------------------------------------------------ through Home Assistant
+
+
+async def test_a_household_reads_a_kettle_shown_in_kw_and_repairs_a_unit_it_cannot_read(
+    hass: HomeAssistant,
+) -> None:
+    """A kettle the user shows in kW is still a kettle; an energy unit is flagged, not read."""
+    from homeassistant.helpers import issue_registry as ir
+
+    from .common import attribute, value
+    from .conftest import HOUSEHOLD_OPTIONS, set_sources
+
+    set_sources(hass)
+    kw = {"device_class": "power", "unit_of_measurement": "kW"}
+    hass.states.async_set("sensor.kettle_power", "0", kw)
+    entry = MockConfigEntry(domain=DOMAIN, title="Mum", options=HOUSEHOLD_OPTIONS)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    hass.states.async_set("sensor.kettle_power", "2.0", kw)  # 2 kW: switched on
+    await hass.async_block_till_done()
+    assert attribute(hass, "sensor.mum_last_activity", "entity_id") == "sensor.kettle_power"
+    issue_id = f"source_unit_{entry.entry_id}_sensor.kettle_power"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+    kwh = {"device_class": "energy", "unit_of_measurement": "kWh"}
+    hass.states.async_set("sensor.kettle_power", "12.5", kwh)
+    await hass.async_block_till_done()
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "entity_id": "sensor.kettle_power",
+        "household": "Mum",
+        "unit": "kWh",
+    }
+    health = attribute(hass, "sensor.mum_sources_online", "sources")
+    assert health["sensor.kettle_power"] == "invalid"
+    hass.states.async_set("sensor.kettle_power", "12.6", kwh)  # no second issue, no churn
+    await hass.async_block_till_done()
+
+    hass.states.async_set("sensor.kettle_power", "0", kw)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert value(hass, "sensor.mum_sources_online") == "5"

@@ -48,7 +48,7 @@ from .engine.settings import HouseholdSettings, options_with_source_replaced
 from .presentation.events import event_payload
 from .presentation.status import status_dict
 from .routine_history import async_learn_from_recorder
-from .units import engine_state
+from .units import UNIT_MARKER, engine_state
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -100,6 +100,7 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
         self._stop_listener: CALLBACK_TYPE | None = None
         self._renamed: set[str] = set()
         self._missing: set[str] = set()
+        self._bad_units: set[str] = set()
         self.started = False
 
     @property
@@ -227,8 +228,18 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
 
     def _reading(self, source_state: State) -> str:
         """The engine's reading of a source's state: power in W and light in lx."""
-        role = self.settings.sources.get(source_state.entity_id)
-        return source_state.state if role is None else engine_state(role, source_state)
+        entity_id = source_state.entity_id
+        role = self.settings.sources.get(entity_id)
+        if role is None:
+            return source_state.state
+        reading = engine_state(role, source_state)
+        unusable = reading.startswith(UNIT_MARKER)
+        if unusable != (entity_id in self._bad_units):
+            # The unit changed since the source was picked (or back): say so, once.
+            self._bad_units ^= {entity_id}
+            unit = reading.removeprefix(UNIT_MARKER) if unusable else None
+            issues.async_source_unit(self.hass, self.entry, entity_id, unit)
+        return reading
 
     @callback
     def _on_state_changed(self, event: Event[EventStateChangedData]) -> None:

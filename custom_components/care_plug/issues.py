@@ -11,6 +11,7 @@ from .const import DOMAIN, ROLE_KEYS
 
 MISSING_SOURCE = "missing_source"
 STATE_RESET = "state_reset"
+SOURCE_UNIT = "source_unit"
 BOX_MQTT_MISSING = "box_mqtt_missing"
 
 
@@ -39,6 +40,32 @@ def async_source_missing(hass: HomeAssistant, entry: ConfigEntry, entity_id: str
 def async_source_back(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     """The entity exists (again): its issue, if any, is solved."""
     ir.async_delete_issue(hass, DOMAIN, missing_source_issue_id(entry.entry_id, entity_id))
+
+
+def source_unit_issue_id(entry_id: str, entity_id: str) -> str:
+    """The repair issue id for `entity_id` of household `entry_id` in an unusable unit."""
+    return f"{SOURCE_UNIT}_{entry_id}_{entity_id}"
+
+
+@callback
+def async_source_unit(
+    hass: HomeAssistant, entry: ConfigEntry, entity_id: str, unit: str | None
+) -> None:
+    """A source reports in a unit its role cannot be read in (it changed since it was
+    picked): the household cannot see through it until the unit or the source changes."""
+    if unit is None:
+        ir.async_delete_issue(hass, DOMAIN, source_unit_issue_id(entry.entry_id, entity_id))
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        source_unit_issue_id(entry.entry_id, entity_id),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=SOURCE_UNIT,
+        translation_placeholders={"entity_id": entity_id, "household": entry.title, "unit": unit},
+    )
 
 
 def _missing_source_issues(hass: HomeAssistant, entry: ConfigEntry) -> list[str]:
@@ -111,3 +138,7 @@ def async_delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_box_mqtt_ready(hass, entry)
     for issue_id in _missing_source_issues(hass, entry):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
+    prefix = source_unit_issue_id(entry.entry_id, "")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.startswith(prefix):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
