@@ -51,6 +51,14 @@ from .office.box_options import (
     suggested_office_values,
     validate_office_section,
 )
+from .office.hub_flow import (
+    MENU,
+    OFFICE_OPTIONS_STEP,
+    OFFICE_STEP,
+    STEP_HOUSEHOLD,
+    STEP_OFFICE,
+    office_aware_init,
+)
 from .units import convertible, source_unit
 
 CUSTOM: Final = "custom"
@@ -391,7 +399,9 @@ def _sources_options(
 
 
 CONFIG_FLOW: Final = {
-    "user": SchemaFlowFormStep(
+    # A household (as documented in the README) or a welfare office (office/hub_flow.py).
+    "user": MENU,
+    STEP_HOUSEHOLD: SchemaFlowFormStep(
         USER_SCHEMA, validate_user_input=_validate_household, next_step=_next_after_risk_group
     ),
     "thresholds": SchemaFlowFormStep(
@@ -406,20 +416,24 @@ CONFIG_FLOW: Final = {
         suggested_values=_suggested_sources,
         description_placeholders=_placeholders,
     ),
+    STEP_OFFICE: OFFICE_STEP,
 }
 OPTIONS_FLOW: Final = {
-    "init": SchemaFlowFormStep(
-        RISK_GROUP_SCHEMA,
-        validate_user_input=_validate_risk_group,
-        next_step=_next_after_risk_group,
+    "init": office_aware_init(
+        SchemaFlowFormStep(
+            RISK_GROUP_SCHEMA,
+            validate_user_input=_validate_risk_group,
+            next_step=_next_after_risk_group,
+        )
     ),
     "thresholds": CONFIG_FLOW["thresholds"],
     "sources": CONFIG_FLOW["sources"],
+    STEP_OFFICE: OFFICE_OPTIONS_STEP,
 }
 
 
 class CarePlugConfigFlow(SchemaConfigFlowHandler, domain=DOMAIN):
-    """Create a household, and change its settings later (the entry reloads)."""
+    """Create a household or a welfare office, and change its settings later (it reloads)."""
 
     config_flow = CONFIG_FLOW
     options_flow = OPTIONS_FLOW
@@ -428,5 +442,5 @@ class CarePlugConfigFlow(SchemaConfigFlowHandler, domain=DOMAIN):
     @callback
     @override
     def async_config_entry_title(self, options: Mapping[str, Any]) -> str:
-        """The household's name."""
+        """The household's (or the office's) name."""
         return cast(str, options[CONF_NAME])

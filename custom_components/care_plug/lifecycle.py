@@ -14,6 +14,8 @@ from .coordinator import CarePlugConfigEntry, CarePlugCoordinator, household_sto
 from .engine.settings import HouseholdSettings, SettingsError
 from .office.box_options import CONF_OFFICE_ID
 from .office.box_store import async_remove_box_store
+from .office.hub import async_remove_office, async_setup_office, async_unload_office
+from .office.hub_const import is_office
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -33,6 +35,8 @@ async def async_setup_integration(hass: HomeAssistant, config: ConfigType) -> bo
 
 async def async_setup_household(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
     """Restore the household, create its entities, then start watching its sources."""
+    if is_office(entry):
+        return await async_setup_office(hass, entry)
     try:
         settings = HouseholdSettings.from_options(entry.options)
     except SettingsError as err:
@@ -64,6 +68,8 @@ async def async_setup_household(hass: HomeAssistant, entry: CarePlugConfigEntry)
 
 async def async_unload_household(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
     """Remove the entities and save the household's state."""
+    if is_office(entry):
+        return await async_unload_office(hass, entry)
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         await entry.runtime_data.async_stop()
@@ -72,6 +78,9 @@ async def async_unload_household(hass: HomeAssistant, entry: CarePlugConfigEntry
 
 async def async_remove_household(hass: HomeAssistant, entry: CarePlugConfigEntry) -> None:
     """Forget a deleted household: its stored state and its repair issues."""
+    if is_office(entry):
+        await async_remove_office(hass, entry)
+        return
     await household_store(hass, entry.entry_id).async_remove()
     await async_remove_box_store(hass, entry.entry_id)
     issues.async_delete_entry_issues(hass, entry)
