@@ -6,9 +6,7 @@ moves data between it and Home Assistant (docs/architecture.md, "The flow of a r
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -35,16 +33,15 @@ from homeassistant.helpers.event import (
     async_track_state_report_event,
 )
 from homeassistant.helpers.start import async_at_started
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from . import issues
-from .const import DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS, STATE_SAVED, STORAGE_VERSION
-from .engine import state
+from .const import DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS
 from .engine.model import CareEvent, HouseholdStatus, Level
 from .engine.monitor import Household, Output
 from .engine.settings import HouseholdSettings, options_with_source_replaced
+from .household_store import async_restore, document, household_store
 from .presentation.events import event_payload
 from .presentation.status import status_dict
 from .routine_history import async_learn_from_recorder
@@ -54,18 +51,6 @@ _LOGGER = logging.getLogger(__package__)
 
 type CarePlugConfigEntry = ConfigEntry[CarePlugCoordinator]
 type CareEventListener = Callable[[CareEvent, dict[str, Any]], None]
-
-
-def _set_aside(path: str) -> None:
-    """Keep an unreadable state file beside the fresh one (a downgrade's newer state can
-    be put back by hand), instead of writing over it."""
-    with contextlib.suppress(OSError):
-        os.replace(path, f"{path}.unreadable")
-
-
-def household_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Where one household's engine state is kept between runs."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", private=True)
 
 
 class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
@@ -103,53 +88,17 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
         self._bad_units: set[str] = set()
         self.started = False
 
-    @property
-    def status(self) -> HouseholdStatus:
-        """What the household shows now (the engine's status value)."""
-        return self.data
-
     # ----------------------------------------------------------------- lifecycle
 
     async def async_load(self) -> None:
-        """Restore the household as it was saved; a fresh one when nothing usable is stored.
-
-        Whatever the store file holds (damaged bytes, JSON of another shape, a version from
-        a newer Care Plug), the household is watched: restored, or fresh with a repair.
-        """
-        try:
-            stored = await self._store.async_load()
-        except Exception as err:  # any bytes at all must not stop the household watching
-            await self.hass.async_add_executor_job(_set_aside, self._store.path)
-            self._start_afresh(f"the file cannot be read: {type(err).__name__}")
-            return
-        if stored is None:
-            if self.entry.data.get(STATE_SAVED):
-                # Home Assistant reads an empty or corrupt file as "nothing saved".
-                self._start_afresh("the saved state is gone")
-            return
-        try:
-            restored = state.restore(
-                self.settings,
-                stored,
-                clock=dt_util.utcnow(),
-                location=self._location,
-                time_zone=self._time_zone,
-            )
-        except state.StateError as err:
-            self._start_afresh(str(err))
-            return
-        self.household = restored.household
-        self._down_since = restored.saved_at
-        self.data = self.household.status
-
-    def _start_afresh(self, reason: str) -> None:
-        _LOGGER.warning(
-            "Care Plug household %s: stored state could not be restored (%s); "
-            "monitoring starts afresh",
-            self.entry.entry_id,
-            reason,
+        """Restore the household as it was saved; a fresh one when nothing usable is stored."""
+        restored = await async_restore(
+            self.hass, self.entry, self._store, self.settings, self._location
         )
-        issues.async_state_reset(self.hass, self.entry)
+        if restored is not None:
+            self.household = restored.household
+            self._down_since = restored.saved_at
+            self.data = self.household.status
 
     @callback
     def async_start(self) -> None:
@@ -374,11 +323,7 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
         self._timer = async_track_point_in_utc_time(self.hass, self._on_deadline, when)
 
     def _data_to_save(self) -> dict[str, Any]:
-        if not self.entry.data.get(STATE_SAVED):
-            # From now on a missing state file means it was lost, not that it never was.
-            data = {**self.entry.data, STATE_SAVED: True}
-            self.hass.config_entries.async_update_entry(self.entry, data=data)
-        return state.save(self.household, dt_util.utcnow())
+        return document(self.hass, self.entry, self.household)
 
     # ----------------------------------------------------------------- sources
 

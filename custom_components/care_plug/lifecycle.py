@@ -10,8 +10,9 @@ from homeassistant.helpers.typing import ConfigType
 
 from . import issues
 from .const import DOMAIN
-from .coordinator import CarePlugConfigEntry, CarePlugCoordinator, household_store
+from .coordinator import CarePlugConfigEntry, CarePlugCoordinator
 from .engine.settings import HouseholdSettings, SettingsError
+from .household_store import household_store
 from .office.box_options import CONF_OFFICE_ID
 from .office.box_store import async_remove_box_store
 from .office.hub import async_remove_office, async_setup_office, async_unload_office
