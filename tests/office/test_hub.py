@@ -824,3 +824,22 @@ async def test_the_welfare_report_blueprint_works_at_the_office_unchanged(
     assert [dict(call.data) for call in reports] == [
         {"title": f"Critical: {GN}", "message": "20260302T080000Z-1"}
     ]
+
+
+async def test_a_new_root_forgets_the_households_of_the_old_one(
+    hass: HomeAssistant, office: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    events = async_capture_events(hass, EVENT_CARE)
+    await publish(hass, "status", status(), retain=True)
+    assert household_device(hass, office) is not None
+
+    hass.config_entries.async_update_entry(office, options={**OFFICE_OPTIONS, "root": "busan"})
+    await hass.config_entries.async_reload(office.entry_id)
+    await hass.async_block_till_done()
+    await move_to(hass, freezer, T0 + timedelta(hours=1))
+
+    assert household_device(hass, office) is None
+    assert hass.states.get(CARE_LEVEL) is None
+    assert fired(events) == []  # nobody under the old root is taken for a silent box
+    await publish(hass, "status", status(), name=f"busan/{GN}/status")
+    assert household_device(hass, office) is not None

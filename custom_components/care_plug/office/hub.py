@@ -154,6 +154,20 @@ class OfficeHub:
         self.office_device_id = device.id
         for office_id in self.state.households:
             self._ensure_device(office_id)
+        self._forget_unknown_devices()
+
+    def _forget_unknown_devices(self) -> None:
+        """Devices of households the office no longer knows (another root, a lost Store)."""
+        registry = dr.async_get(self.hass)
+        prefix = f"{self.entry.entry_id}_"
+        for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+            office_ids = [
+                ident[len(prefix) :]
+                for domain, ident in device.identifiers
+                if domain == DOMAIN and ident.startswith(prefix)
+            ]
+            if office_ids and not any(o in self.state.households for o in office_ids):
+                registry.async_update_device(device.id, remove_config_entry_id=self.entry.entry_id)
 
     async def async_start(self) -> None:
         """Subscribe to every household under the root; retained statuses arrive first."""

@@ -667,6 +667,7 @@ class OfficeState:
         """What the office remembers across restarts (JSON-able)."""
         return {
             "version": DATA_VERSION,
+            "root": self.root,
             "households": {oid: remote.to_dict() for oid, remote in self.households.items()},
             "removed": {
                 oid: {"at": removal.at.isoformat(), "sent": _iso(removal.last_sent)}
@@ -675,7 +676,12 @@ class OfficeState:
         }
 
     def restore(self, data: Mapping[str, Any]) -> None:
-        """Take back what `to_dict` saved; entries that do not parse are skipped."""
+        """Take back what `to_dict` saved; entries that do not parse are skipped.
+
+        What was saved under another root is not taken: those households report elsewhere.
+        """
+        if data.get("root", self.root) != self.root:
+            return
         households = data.get("households")
         if isinstance(households, Mapping):
             for office_id, saved in households.items():
