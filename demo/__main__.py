@@ -86,6 +86,7 @@ def ensure_household(server: HassServer, name: str, sources: dict[str, list[str]
             return str(entry["entry_id"])
     flow = server.call("POST", "/api/config/config_entries/flow", {"handler": "care_plug"})
     path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+    server.call("POST", path, {"next_step_id": "household"})  # the first step is a menu
     server.call("POST", path, {"name": name, "risk_group": "custom"})
     server.call("POST", path, THRESHOLDS)
     result = server.call("POST", path, {**sources, "advanced": {}})

@@ -110,7 +110,10 @@ def test_household_created_through_the_config_flow(server: HassServer) -> None:
         {"handler": "care_plug", "show_advanced_options": False},
     )
     assert flow["step_id"] == "user"
+    assert flow["menu_options"] == ["household", "office"]
     path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+    flow = server.call("POST", path, {"next_step_id": "household"})
+    assert flow["step_id"] == "household", flow
     flow = server.call("POST", path, {"name": NAME, "risk_group": "custom"})
     assert flow["step_id"] == "thresholds", flow
     flow = server.call("POST", path, THRESHOLDS)
