@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from .coordinator import CarePlugConfigEntry
 from .engine import state
 from .office.box_options import CONF_OFFICE_ID
+from .office.hub_const import is_office
 
 # The household's name (title and option), and anything a person typed.
 TO_REDACT = {"title", "name", "household", "note", "by"}
@@ -19,6 +20,9 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: CarePlugConfigEntry
 ) -> dict[str, Any]:
     """Options, status and the engine's saved state: what support needs, nothing personal."""
+    if is_office(entry):
+        office: dict[str, Any] = entry.runtime_data.diagnostics()  # type: ignore[attr-defined]
+        return async_redact_data(office, TO_REDACT)
     coordinator = entry.runtime_data
     household = coordinator.household
     engine = state.to_dict(household)

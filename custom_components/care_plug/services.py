@@ -35,6 +35,7 @@ from .const import (
     SERVICE_SET_AWAY,
 )
 from .coordinator import CarePlugConfigEntry, CarePlugCoordinator
+from .office.hub_const import is_office
 
 _TARGET: dict[Any, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 CHECK_IN_SCHEMA = vol.Schema(_TARGET)
@@ -82,6 +83,13 @@ def _household(call: ServiceCall) -> CarePlugCoordinator:
     entry: CarePlugConfigEntry = service.async_get_config_entry(
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
+    if is_office(entry):
+        # An office acts on a remote household through its device's buttons (commands).
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="office_is_no_household",
+            translation_placeholders={"office": entry.title},
+        )
     return entry.runtime_data
 
 
@@ -153,7 +161,7 @@ async def _get_status(call: ServiceCall) -> ServiceResponse:
         households = [_household(call)]
     else:
         entries: list[CarePlugConfigEntry] = call.hass.config_entries.async_loaded_entries(DOMAIN)
-        households = [entry.runtime_data for entry in entries]
+        households = [entry.runtime_data for entry in entries if not is_office(entry)]
     statuses: list[Any] = [household.as_dict() for household in households]
     return {"households": statuses}
 

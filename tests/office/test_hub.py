@@ -843,3 +843,28 @@ async def test_a_new_root_forgets_the_households_of_the_old_one(
     assert fired(events) == []  # nobody under the old root is taken for a silent box
     await publish(hass, "status", status(), name=f"busan/{GN}/status")
     assert household_device(hass, office) is not None
+
+
+# ------------------------------------------------------------------ actions and diagnostics
+
+
+async def test_household_actions_refuse_an_office_and_get_status_leaves_it_out(
+    hass: HomeAssistant, office: MockConfigEntry
+) -> None:
+    from homeassistant.exceptions import ServiceValidationError
+
+    from custom_components.care_plug.diagnostics import async_get_config_entry_diagnostics
+
+    await publish(hass, "status", status())
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "check_in", {"config_entry_id": office.entry_id}, blocking=True
+        )
+    assert refused.value.translation_key == "office_is_no_household"
+    response = await hass.services.async_call(
+        DOMAIN, "get_status", {}, blocking=True, return_response=True
+    )
+    assert response == {"households": []}
+    diagnostics = await async_get_config_entry_diagnostics(hass, office)
+    assert diagnostics["households"] == 1
+    assert "Gangnam" not in json.dumps(diagnostics)
