@@ -15,6 +15,7 @@ from .engine.settings import HouseholdSettings, SettingsError
 from .household_store import household_store
 from .office.box_options import CONF_OFFICE_ID
 from .office.box_store import async_remove_box_store
+from .office.console import async_setup_console
 from .office.hub import async_remove_office, async_setup_office, async_unload_office
 from .office.hub_const import is_office
 from .services import async_setup_services
@@ -37,6 +38,7 @@ async def async_setup_integration(hass: HomeAssistant, config: ConfigType) -> bo
 async def async_setup_household(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
     """Restore the household, create its entities, then start watching its sources."""
     if is_office(entry):
+        await async_setup_console(hass)
         return await async_setup_office(hass, entry)
     try:
         settings = HouseholdSettings.from_options(entry.options)
