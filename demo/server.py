@@ -27,6 +27,9 @@ INTEGRATION = REPO / "custom_components" / "care_plug"
 BLUEPRINTS = REPO / "blueprints" / "automation" / "care_plug"
 DASHBOARDS = REPO / "dashboards"
 HOST = "127.0.0.1"
+# The `hass` to start instead of this interpreter's Home Assistant (an absolute path):
+# scripts/test runs the end-to-end tests once more against the newest release this way.
+HASS_ENV = "CARE_PLUG_HASS"
 
 
 class ServerError(RuntimeError):
@@ -38,6 +41,13 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def hass_command() -> list[str]:
+    """How to start Home Assistant: `$CARE_PLUG_HASS` when set, else this interpreter's."""
+    if hass := os.environ.get(HASS_ENV):
+        return [hass]
+    return [sys.executable, "-m", "homeassistant"]
 
 
 def link(target: Path, link_path: Path) -> None:
@@ -111,7 +121,7 @@ class HassServer:
         env = {**os.environ, "PYTHONPATH": str(self.config_dir)}
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
+            [*hass_command(), "-c", str(self.config_dir), "--skip-pip"],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
