@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from unittest.mock import AsyncMock, patch
 
 import probatio
@@ -16,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.care_plug.config_flow import ADVANCED_SCHEMA, CONFIG_FLOW, OPTIONS_FLOW
@@ -103,8 +104,12 @@ def suggested(result: FlowResult[Any, Any]) -> dict[str, Any]:
 
 async def start(hass: HomeAssistant, name: str, risk_group: str) -> FlowResult[Any, Any]:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU  # a household, or a welfare office
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "household"}
+    )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "household"
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"name": name, "risk_group": risk_group}
     )
@@ -382,7 +387,7 @@ async def test_blank_name(hass: HomeAssistant) -> None:
     result = await start(hass, "   ", "at_risk")
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "household"
     assert result["errors"] == {"base": "name_empty"}
 
 
@@ -529,6 +534,14 @@ async def test_options_custom_keeps_its_times(hass: HomeAssistant) -> None:
     assert suggested(result) == thresholds
 
 
+FLOWS = {"config": CONFIG_FLOW, "options": OPTIONS_FLOW}
+
+
+def _form_steps(flow: Mapping[str, Any]) -> set[str]:
+    """The steps that show a form (not the menu)."""
+    return {step for step, form in flow.items() if isinstance(form, SchemaFlowFormStep)}
+
+
 def _keys(schema: probatio.Schema) -> tuple[set[str], dict[str, set[str]]]:
     """A step's field keys, and each section's field keys."""
     plain = {k.schema for k, v in schema.schema.items() if not isinstance(v, section)}
@@ -540,17 +553,29 @@ def _keys(schema: probatio.Schema) -> tuple[set[str], dict[str, set[str]]]:
     return plain, sections
 
 
-async def _forms(hass: HomeAssistant) -> dict[tuple[str, str], probatio.Schema]:
-    """Every form of both flows, reached the way a user reaches it."""
+async def _forms(
+    hass: HomeAssistant,
+) -> tuple[dict[tuple[str, str], probatio.Schema], dict[tuple[str, str], list[str]]]:
+    """Every form of both flows, and the menu's options, reached the way a user reaches them.
+
+    The config flow's menu leads to a household's steps and to a welfare office's; the
+    options flow of a household shows its steps, that of an office its own.
+    """
     forms: dict[tuple[str, str], probatio.Schema] = {}
+    menus: dict[tuple[str, str], list[str]] = {}
     custom = {"attention_after": hours(1), "warning_after": hours(2), "critical_after": hours(3)}
     config = hass.config_entries.flow
-    result = await config.async_init(DOMAIN, context={"source": SOURCE_USER})
-    for answer in ({"name": "New", "risk_group": "custom"}, custom, None):
-        forms["config", result["step_id"]] = schema_of(result)
-        if answer is not None:
-            result = await config.async_configure(result["flow_id"], answer)
-    config.async_abort(result["flow_id"])
+    household_answers = ({"name": "New", "risk_group": "custom"}, custom, None)
+    for choice, answers in (("household", household_answers), ("office", (None,))):
+        result = await config.async_init(DOMAIN, context={"source": SOURCE_USER})
+        assert result["type"] is FlowResultType.MENU
+        menus["config", result["step_id"]] = list(cast(list[str], result["menu_options"]))
+        result = await config.async_configure(result["flow_id"], {"next_step_id": choice})
+        for answer in answers:
+            forms["config", result["step_id"]] = schema_of(result)
+            if answer is not None:
+                result = await config.async_configure(result["flow_id"], answer)
+        config.async_abort(result["flow_id"])
     entry = add_household(hass, "Mum", {"risk_group": "at_risk", **SOURCES})
     options = hass.config_entries.options
     result = await options.async_init(entry.entry_id)
@@ -559,7 +584,15 @@ async def _forms(hass: HomeAssistant) -> dict[tuple[str, str], probatio.Schema]:
         if answer is not None:
             result = await options.async_configure(result["flow_id"], answer)
     options.async_abort(result["flow_id"])
-    return forms
+    office = add_household(
+        hass,
+        "District office",
+        {"kind": "office", "root": "care_plug", "tolerance": {"minutes": 15}},
+    )
+    result = await options.async_init(office.entry_id)
+    forms["options", result["step_id"]] = schema_of(result)
+    options.async_abort(result["flow_id"])
+    return forms, menus
 
 
 @pytest.mark.usefixtures("home")
@@ -567,11 +600,21 @@ async def _forms(hass: HomeAssistant) -> dict[tuple[str, str], probatio.Schema]:
 async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> None:
     """Each step has a title and description; each field a label and a description."""
     strings = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
-    forms = await _forms(hass)
+    forms, menus = await _forms(hass)
     assert set(forms) == {
-        *(("config", step) for step in CONFIG_FLOW),
-        *(("options", step) for step in OPTIONS_FLOW),
+        *((flow_type, step) for flow_type, flow in FLOWS.items() for step in _form_steps(flow)),
     }
+    assert ("config", "office") in forms
+    assert ("options", "office") in forms
+    assert menus == {("config", "user"): ["household", "office"]}
+    for (flow_type, step_id), options in menus.items():
+        text = strings[flow_type]["step"][step_id]
+        assert text["title"]
+        assert text["description"]
+        assert set(text["menu_options"]) == set(options)
+        assert set(text["menu_option_descriptions"]) == set(options)
+        assert all(text["menu_options"].values())
+        assert all(text["menu_option_descriptions"].values())
     for (flow_type, step_id), schema in forms.items():
         # The frontend can draw it.
         assert probatio.to_field_list(schema, custom_serializer=cv.custom_serializer)
@@ -602,8 +645,11 @@ async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> N
         "heartbeat_out_of_range",
         "office_id_taken",
     }
-    assert set(strings["config"]["error"]) == errors
-    assert set(strings["options"]["error"]) == errors - {"name_empty"}
+    # The welfare office's own step (office/hub_flow.py); its options refuse a root in use.
+    office = {"name_empty", "invalid_office_root", "tolerance_out_of_range"}
+    office_options = {"invalid_office_root", "tolerance_out_of_range", "root_in_use"}
+    assert set(strings["config"]["error"]) == errors | office
+    assert set(strings["options"]["error"]) == (errors - {"name_empty"}) | office_options
     for flow_type in ("config", "options"):
         assert "{entity_id}" in strings[flow_type]["error"]["entity_not_found"]
         assert "{entity_id}" in strings[flow_type]["error"]["entity_in_two_roles"]

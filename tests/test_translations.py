@@ -13,9 +13,10 @@ import ast
 import inspect
 import json
 import re
+import sys
 import types
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,9 +24,11 @@ import probatio as vol
 import pytest
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep, SchemaFlowMenuStep
+from homeassistant.helpers.typing import UndefinedType
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -44,12 +47,21 @@ from custom_components.care_plug import (
 )
 from custom_components.care_plug.engine.model import (
     SENSITIVITIES,
+    Explanation,
     HouseholdStatus,
     Level,
     Monitoring,
     Reason,
 )
-from custom_components.care_plug.engine.settings import RISK_GROUPS, ROLE_KEYS
+from custom_components.care_plug.engine.settings import RISK_GROUPS
+from custom_components.care_plug.office import hub, hub_entities, hub_flow
+from custom_components.care_plug.office.hub_state import (
+    LEVELS,
+    MONITORING_STATES,
+    OfficeState,
+    Remote,
+    Status,
+)
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / DOMAIN
 LANGUAGES = ("en", "ko")
@@ -62,6 +74,18 @@ ENTITY_DESCRIPTIONS: dict[Platform, tuple[EntityDescription, ...]] = {
     Platform.SENSOR: sensor.SENSORS,
     Platform.SWITCH: (switch.AWAY,),
 }
+# A welfare office's entities; where they show what a household's show, under the same keys.
+OFFICE_ENTITY_DESCRIPTIONS: dict[Platform, tuple[EntityDescription, ...]] = {
+    Platform.BINARY_SENSOR: (hub_entities.ALERT,),
+    Platform.BUTTON: hub_entities.BUTTONS,
+    Platform.SENSOR: (*hub_entities.SENSORS, hub_entities.DROPPED_MESSAGES),
+}
+ENTITIES = [
+    pytest.param(platform, description, id=f"{kind}{platform.value}-{description.key}")
+    for kind, described in (("", ENTITY_DESCRIPTIONS), ("office-", OFFICE_ENTITY_DESCRIPTIONS))
+    for platform, descriptions in described.items()
+    for description in descriptions
+]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -152,6 +176,7 @@ def test_korean_is_translated() -> None:
 
 def test_the_described_platforms_are_the_platforms_set_up() -> None:
     assert set(ENTITY_DESCRIPTIONS) == set(lifecycle.PLATFORMS)
+    assert set(OFFICE_ENTITY_DESCRIPTIONS) == set(hub.PLATFORMS)
 
 
 def _sample_status() -> HouseholdStatus:
@@ -174,15 +199,79 @@ def _sample_status() -> HouseholdStatus:
         source_health=(("sensor.kettle_power", "ok"),),
         routine_days=8.5,
         routine_ready=True,
-        explanation="usually 6 activities between 07:00 and 10:00; none since 22:41",
+        explanation=Explanation(
+            usual_activities=6,
+            window_start="07:00",
+            window_end="10:00",
+            quiet_since="22:41",
+            usual_longest_minutes=180,
+        ),
     )
 
 
-def _state_attributes(platform: Platform, description: EntityDescription) -> set[str]:
+def _sample_remote() -> Remote:
+    """A household as the office sees it, its box reporting."""
+    moment = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
+    remote = Remote("GN-0142")
+    remote.status = Status(
+        name=None,
+        level="attention",
+        reason="inactivity",
+        alert_id="20260115T060000Z-1",
+        acknowledged=False,
+        monitoring="ok",
+        last_activity=moment,
+        inactive_seconds=3600.0,
+        next_escalation=moment,
+        next_level="warning",
+        away_until=None,
+        sources_online=1,
+        sources_total=1,
+        routine_ready=True,
+        explanation=None,
+        seq=1,
+        sent_at=moment,
+    )
+    remote.heard = moment
+    return remote
+
+
+def _office_state_attributes(platform: Platform, description: EntityDescription) -> set[str]:
+    """The names of the state attributes an office's entity shows, from the entity itself."""
+    remote = _sample_remote()
+    office = cast(
+        Any,
+        types.SimpleNamespace(
+            entry=types.SimpleNamespace(entry_id="office"),
+            state=OfficeState("care_plug", timedelta(minutes=15), datetime.now(UTC)),
+            household=lambda office_id: remote,
+            device_info=lambda office_id: None,
+        ),
+    )
+    entity: Entity
+    if description is hub_entities.DROPPED_MESSAGES:
+        entity = hub_entities.DroppedMessagesSensor(office)
+    else:
+        kind = {
+            Platform.SENSOR: hub_entities.OfficeSensor,
+            Platform.BINARY_SENSOR: hub_entities.OfficeAlertBinarySensor,
+            Platform.BUTTON: hub_entities.OfficeCommandButton,
+        }[platform]
+        entity = kind(office, remote.office_id, description, platform.value)
+    return set(entity.extra_state_attributes or {})
+
+
+def _state_attributes(
+    platform: Platform, description: EntityDescription, language: str
+) -> set[str]:
     """The names of the state attributes the entity shows."""
+    if any(description is office for office in OFFICE_ENTITY_DESCRIPTIONS.get(platform, ())):
+        return _office_state_attributes(platform, description)
     status = _sample_status()
     if isinstance(description, sensor.CarePlugSensorDescription):
-        return set() if description.attributes is None else set(description.attributes(status))
+        if description.attributes is None:
+            return set()
+        return set(description.attributes(status, language))
     if platform is Platform.SWITCH:
         getter = cast(property, switch.AwaySwitch.extra_state_attributes).fget
         assert getter is not None
@@ -191,18 +280,15 @@ def _state_attributes(platform: Platform, description: EntityDescription) -> set
 
 
 @_each_language()
-@pytest.mark.parametrize(
-    ("platform", "description"),
-    [(p, d) for p, descriptions in ENTITY_DESCRIPTIONS.items() for d in descriptions],
-    ids=lambda value: str(getattr(value, "key", value)),
-)
+@pytest.mark.parametrize(("platform", "description"), ENTITIES)
 def test_every_entity_has_a_name_and_its_attributes_translated(
     language: str, platform: Platform, description: EntityDescription
 ) -> None:
     key = description.translation_key
+    assert key is not None
     assert key == description.key
     _text(language, "entity", platform.value, key, "name")
-    for attribute in _state_attributes(platform, description):
+    for attribute in _state_attributes(platform, description, language):
         _text(language, "entity", platform.value, key, "state_attributes", attribute, "name")
 
 
@@ -219,6 +305,19 @@ def test_every_state_of_the_enum_sensors_is_translated(language: str) -> None:
     for level in (Level.ATTENTION, Level.WARNING, Level.CRITICAL):
         _text(language, "entity", "sensor", "next_escalation", "state_attributes", "level",
               "state", level.key)  # fmt: skip
+    # The office's sensors add `box_offline`, and show what the box reported beside it.
+    for office_sensor in hub_entities.SENSORS:
+        for option in office_sensor.options or ():
+            _text(language, "entity", "sensor", office_sensor.key, "state", option)
+    for level_key in LEVELS:
+        _text(language, *attributes, "reported_level", "state", level_key)
+    for level_key in LEVELS[1:]:
+        _text(language, *attributes, "next_level", "state", level_key)
+    monitoring = ("entity", "sensor", "monitoring", "state_attributes")
+    for state in MONITORING_STATES:
+        _text(language, *monitoring, "reported_monitoring", "state", state)
+    for availability in ("online", "offline"):
+        _text(language, *monitoring, "availability", "state", availability)
 
 
 @_each_language()
@@ -227,11 +326,7 @@ def test_every_event_type_of_the_care_alert_is_translated(language: str) -> None
     assert set(_get(TRANSLATIONS[language], *path)) == set(event.CARE_ALERT.event_types or ())
 
 
-@pytest.mark.parametrize(
-    ("platform", "description"),
-    [(p, d) for p, descriptions in ENTITY_DESCRIPTIONS.items() for d in descriptions],
-    ids=lambda value: str(getattr(value, "key", value)),
-)
+@pytest.mark.parametrize(("platform", "description"), ENTITIES)
 def test_every_entity_has_an_icon(platform: Platform, description: EntityDescription) -> None:
     icon = _get(ICONS, "entity", platform.value, str(description.translation_key), "default")
     assert icon.startswith("mdi:")
@@ -240,7 +335,8 @@ def test_every_entity_has_an_icon(platform: Platform, description: EntityDescrip
 def test_icons_name_no_entity_or_service_that_does_not_exist() -> None:
     entities = {
         (platform.value, str(description.translation_key))
-        for platform, descriptions in ENTITY_DESCRIPTIONS.items()
+        for described in (ENTITY_DESCRIPTIONS, OFFICE_ENTITY_DESCRIPTIONS)
+        for platform, descriptions in described.items()
         for description in descriptions
     }
     assert {(p, key) for p, keys in ICONS["entity"].items() for key in keys} == entities
@@ -248,10 +344,15 @@ def test_icons_name_no_entity_or_service_that_does_not_exist() -> None:
 
 
 def test_state_icons_match_the_states() -> None:
-    for description in sensor.SENSORS:
-        states = _get(ICONS, "entity", "sensor", description.key).get("state")
+    """A sensor key's state icons are the states of every sensor under that key."""
+    options: dict[str, set[str]] = {}
+    for description in (*sensor.SENSORS, *hub_entities.SENSORS):
+        options.setdefault(description.key, set()).update(description.options or ())
+    assert "box_offline" in options["care_level"] & options["monitoring"]
+    for key, states_shown in options.items():
+        states = _get(ICONS, "entity", "sensor", key).get("state")
         if states is not None:
-            assert set(states) == set(description.options or ())
+            assert set(states) == states_shown, key
     event_icons = _get(ICONS, "entity", "event", "care_alert", "state_attributes", "event_type")
     assert set(event_icons["state"]) == set(event.CARE_ALERT.event_types or ())
 
@@ -494,7 +595,12 @@ def test_every_fix_flow_error_and_abort_is_translated(language: str) -> None:
 
 
 def _flow_outcomes(function: Callable[..., Any], seen: set[str]) -> tuple[set[str], set[str]]:
-    """The errors and aborts `function` (and the module's functions it calls) can raise."""
+    """The errors and aborts `function` (and the functions it calls) can raise.
+
+    Calls are followed into functions of `function`'s own module and of config_flow.py
+    (which imports the office's helpers, `validate_office_section` among them).
+    """
+    modules = (sys.modules[function.__module__], config_flow)
     errors: set[str] = set()
     aborts: set[str] = set()
     tree = ast.parse(inspect.getsource(function))
@@ -509,19 +615,58 @@ def _flow_outcomes(function: Callable[..., Any], seen: set[str]) -> tuple[set[st
             errors.update(str(value) for value in literal[:1])
         elif name == "AbortFlow":
             aborts.update(str(value) for value in literal)
-        elif name not in seen and inspect.isfunction(getattr(config_flow, name, None)):
-            seen.add(name)
-            more_errors, more_aborts = _flow_outcomes(getattr(config_flow, name), seen)
-            errors |= more_errors
-            aborts |= more_aborts
+        elif name not in seen:
+            called = next(
+                (
+                    getattr(module, name)
+                    for module in modules
+                    if inspect.isfunction(getattr(module, name, None))
+                ),
+                None,
+            )
+            if called is not None:
+                seen.add(name)
+                more_errors, more_aborts = _flow_outcomes(called, seen)
+                errors |= more_errors
+                aborts |= more_aborts
     return errors, aborts
 
 
 def _flow_steps(flow: Mapping[str, Any]) -> dict[str, SchemaFlowFormStep]:
-    return {step: cast(SchemaFlowFormStep, form) for step, form in flow.items()}
+    """The steps that show a form (the config flow starts with a menu)."""
+    return {step: form for step, form in flow.items() if isinstance(form, SchemaFlowFormStep)}
+
+
+def _menu_steps(flow: Mapping[str, Any]) -> dict[str, SchemaFlowMenuStep]:
+    return {step: menu for step, menu in flow.items() if isinstance(menu, SchemaFlowMenuStep)}
 
 
 FLOWS = {"config": config_flow.CONFIG_FLOW, "options": config_flow.OPTIONS_FLOW}
+# What each flow's validators must be seen to raise (so the scan is known to reach them):
+# the household's sources, the welfare office's own step, and a household's office link.
+OFFICE_LINK_ERRORS = {
+    "invalid_office_id",
+    "invalid_office_root",
+    "heartbeat_out_of_range",
+    "office_id_taken",
+}
+EXPECTED_ERRORS = {
+    "config": {
+        "no_activity_source",
+        "name_empty",
+        "invalid_office_root",
+        "tolerance_out_of_range",
+        *OFFICE_LINK_ERRORS,
+    },
+    "options": {
+        "no_activity_source",
+        "invalid_office_root",
+        "tolerance_out_of_range",
+        "root_in_use",
+        *OFFICE_LINK_ERRORS,
+    },
+}
+EXPECTED_ABORTS = {"config": {"already_configured"}, "options": set[str]()}
 
 
 @_each_language()
@@ -534,7 +679,8 @@ def test_every_flow_error_and_abort_is_translated(language: str, flow: str) -> N
             step_errors, step_aborts = _flow_outcomes(form.validate_user_input, set())
             errors |= step_errors
             aborts |= step_aborts
-    assert "no_activity_source" in errors  # the scan sees the validators
+    assert errors >= EXPECTED_ERRORS[flow]  # the scan sees the validators
+    assert aborts >= EXPECTED_ABORTS[flow]
     for error in errors:
         _text(language, flow, "error", error)
     for reason in aborts:
@@ -553,29 +699,68 @@ async def test_flow_error_placeholders_are_always_given() -> None:
                 assert _placeholders(text) <= given, (language, flow, error)
 
 
-def _step_fields(form: SchemaFlowFormStep) -> set[str]:
-    """The fields a step shows; the sources step builds its schema when shown."""
-    if isinstance(form.schema, vol.Schema):
-        return {str(marker.schema) for marker in cast(Mapping[Any, Any], form.schema.schema)}
-    return {*ROLE_KEYS.values(), config_flow.SECTION_ADVANCED}
+def _handler(hass: HomeAssistant) -> Any:
+    """What a step's callables read of the flow: a household's (empty) options, and hass."""
+    return types.SimpleNamespace(
+        options={}, flow_state={}, parent_handler=types.SimpleNamespace(hass=hass)
+    )
+
+
+async def _step_schema(hass: HomeAssistant, form: SchemaFlowFormStep) -> vol.Schema:
+    """The schema a step shows a household; some steps build theirs when shown."""
+    schema = form.schema
+    if not isinstance(schema, vol.Schema):
+        assert schema is not None
+        schema = await schema(_handler(hass))
+    assert isinstance(schema, vol.Schema)
+    return schema
+
+
+async def _step_placeholders(hass: HomeAssistant, form: SchemaFlowFormStep) -> set[str]:
+    """The placeholders a step's description is given (all of them, always)."""
+    given = form.description_placeholders
+    if isinstance(given, UndefinedType):
+        return set()
+    return set(await given(_handler(hass)))
 
 
 @_each_language()
 @pytest.mark.parametrize("flow", list(FLOWS))
-def test_every_flow_step_and_field_is_translated(language: str, flow: str) -> None:
+async def test_every_flow_step_and_field_is_translated(
+    hass: HomeAssistant, language: str, flow: str
+) -> None:
     steps = _flow_steps(FLOWS[flow])
-    assert set(_get(TRANSLATIONS[language], flow, "step")) == set(steps)
+    menus = _menu_steps(FLOWS[flow])
+    assert set(_get(TRANSLATIONS[language], flow, "step")) == {*steps, *menus}
+    assert hub_flow.STEP_OFFICE in steps  # the welfare office's step
+    for step, menu in menus.items():
+        _text(language, flow, "step", step, "title")
+        options = menu.options
+        assert not callable(options), step  # the menu offers the same steps every time
+        assert options, step
+        for option in cast(list[str], options):
+            assert option in steps, (step, option)
+            _text(language, flow, "step", step, "menu_options", option)
+            _text(language, flow, "step", step, "menu_option_descriptions", option)
     for step, form in steps.items():
         _text(language, flow, "step", step, "title")
         description = _text(language, flow, "step", step, "description")
-        given = {"entity_id", "details"} if form.description_placeholders else set()
-        assert _placeholders(description) <= given, step
-        for field in _step_fields(form) - {config_flow.SECTION_ADVANCED}:
+        assert _placeholders(description) <= await _step_placeholders(hass, form), step
+        schema = await _step_schema(hass, form)
+        for marker, value in cast(Mapping[Any, Any], schema.schema).items():
+            field = str(marker.schema)
+            if isinstance(value, section):
+                _text(language, flow, "step", step, "sections", field, "name")
+                for inner in cast(Mapping[Any, Any], value.schema.schema):
+                    path = (flow, "step", step, "sections", field)
+                    _text(language, *path, "data", str(inner.schema))
+                    _text(language, *path, "data_description", str(inner.schema))
+                continue
             _text(language, flow, "step", step, "data", field)
             _text(language, flow, "step", step, "data_description", field)
-    section = (flow, "step", "sources", "sections", "advanced")
-    _text(language, *section, "name")
-    _text(language, *section, "description")
+    advanced = (flow, "step", "sources", "sections", "advanced")
+    _text(language, *advanced, "name")
+    _text(language, *advanced, "description")
     for key in config_flow.TUNING_KEYS:
-        _text(language, *section, "data", key)
-        _text(language, *section, "data_description", key)
+        _text(language, *advanced, "data", key)
+        _text(language, *advanced, "data_description", key)
