@@ -230,14 +230,20 @@ def test_the_office_hears_200_boxes(broker: Broker, server: HassServer) -> None:
     took, _ = wait_for_levels(server, reported, timeout=90)
     print(f"\n{HOUSEHOLDS} households at the office {took:.1f} s after it was added")
 
-    # Six boxes say they are going away, as a box's MQTT last will does; more than a
-    # second apart (the last heard from is shown to the second), so the console has a
-    # known order for them: the one silent longest first.
+    # Six boxes say they are going away, as a box's MQTT last will does, one after the
+    # other: each once the office shows the previous one offline, a second later (the
+    # last heard from is shown to the second), so the console has a known order for
+    # them: the one silent longest first.
     with broker.client() as boxes:
         offline = sorted((h for h in households if h.offline_order), key=lambda h: h.offline_order)
         for household in offline:
             publish(boxes, household.box.topic("availability"), "offline", retain=True)
-            time.sleep(1.1)
+            entity_id = f"sensor.{household.box.office_id.lower().replace('-', '_')}_care_level"
+            deadline = time.monotonic() + 30
+            while server.call("GET", f"/api/states/{entity_id}")["state"] != "box_offline":
+                assert time.monotonic() < deadline, f"{entity_id} never box_offline"
+                time.sleep(0.1)
+            time.sleep(1.05)
     shown = {h.box.office_id: h.level for h in households}
     wait_for_levels(server, shown, timeout=30)
 
