@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -457,3 +458,23 @@ def test_the_name_never_reached_the_office(pilot: Pilot) -> None:
     assert NAME not in (pilot.broker.data_dir / "mosquitto.db").read_bytes().decode(
         errors="replace"
     )
+
+
+def log_records(server: HassServer) -> list[str]:
+    """The server's log as records: a timestamped line with the lines that follow it."""
+    text = server.log_path.read_text(errors="replace")
+    return re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", text)
+
+
+def test_care_plug_logged_no_warnings(pilot: Pilot) -> None:
+    # Every step above is something a pilot lives through: none of it may leave a warning
+    # or an error about Care Plug in either log (its own loggers, its code in a traceback,
+    # and Home Assistant's reports about it, such as calls that stop working later).
+    found = [
+        f"{server.config_dir.name}: {record}"
+        for server in (pilot.box, pilot.office)
+        for record in log_records(server)
+        if re.match(r"\S+ \S+ (WARNING|ERROR|CRITICAL) ", record)
+        and re.search(r"custom_components[./]care_plug|integration 'care_plug'", record)
+    ]
+    assert not found, "\n".join(found)
