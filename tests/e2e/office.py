@@ -18,6 +18,7 @@ import json
 import os
 import pwd
 import re
+import shutil
 import sqlite3
 import subprocess
 import threading
@@ -82,6 +83,8 @@ def documented_acl(root: str = ROOT) -> str:
 
 def make_documented_certificates(folder: Path, host: str = TEST_HOST) -> TlsFiles:
     """Run the documented certificate commands in `folder`, for `host`."""
+    if shutil.which("openssl") is None:
+        raise RuntimeError("openssl not found: install Debian's openssl package")
     folder.mkdir(parents=True, exist_ok=True)
     script = substitute(doc_block("certificates"), {DOC_HOST: host})
     done = subprocess.run(
