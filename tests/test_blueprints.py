@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import MagicMock
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -17,11 +20,14 @@ from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_mqtt_message,
     async_fire_time_changed,
     async_mock_service,
 )
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient, MqttMockPahoClient
 
 from custom_components.care_plug.const import DOMAIN, EVENT_CARE
+from custom_components.care_plug.office.contract import STATUS_KEYS
 
 pytestmark = pytest.mark.freeze_time("2026-03-02T17:00:00+00:00")
 
@@ -557,3 +563,151 @@ async def test_maintenance_notices_degraded_lost_and_restored(
     await advance(hass, freezer, START + timedelta(hours=3, minutes=5))
     assert care_state(hass, "sensor.mum_care_level") == "critical"
     assert len(installer) == 4
+
+
+# ---------------------------------------------------------------- maintenance at a welfare office
+
+OFFICE_ID = "GN-0142"
+
+
+@pytest.fixture
+def mqtt(
+    mqtt_mock: MqttMockHAClient, mqtt_client_mock: MqttMockPahoClient
+) -> Iterator[MqttMockHAClient]:
+    """The office's broker; at the end its socket closes, as a real client's does."""
+    yield mqtt_mock
+    mqtt_client_mock.on_socket_close(mqtt_client_mock, None, MagicMock(fileno=lambda: -1))
+
+
+async def from_box(hass: HomeAssistant, kind: str, payload: dict[str, Any]) -> None:
+    """A message from the household's box reaches the office (docs/office.md)."""
+    async_fire_mqtt_message(hass, f"care_plug/{OFFICE_ID}/{kind}", json.dumps(payload), qos=1)
+    await hass.async_block_till_done()
+
+
+def box_status(at: datetime, seq: int) -> dict[str, Any]:
+    """A quiet, well-watched home, as its box reports it."""
+    payload: dict[str, Any] = {
+        "schema": 1,
+        "office_id": OFFICE_ID,
+        "name": None,
+        "level": "normal",
+        "reason": "none",
+        "alert_id": None,
+        "acknowledged": False,
+        "monitoring": "ok",
+        "last_activity": (at - timedelta(minutes=30)).isoformat(),
+        "inactive_seconds": 1800,
+        "next_escalation": (at + timedelta(hours=11, minutes=30)).isoformat(),
+        "next_level": "attention",
+        "away_until": None,
+        "sources_online": 5,
+        "sources_total": 5,
+        "routine_ready": True,
+        "explanation": None,
+        "seq": seq,
+        "sent_at": at.isoformat(),
+    }
+    assert tuple(payload) == STATUS_KEYS
+    return payload
+
+
+@pytest.mark.usefixtures("mqtt")
+async def test_maintenance_notices_at_a_welfare_office_and_a_box_offline(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, tmp_path: Path
+) -> None:
+    """Picked at the office: a household's degraded sources, its box gone silent and back."""
+    office = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gangnam office",
+        options={
+            "kind": "office",
+            "name": "Gangnam office",
+            "root": "care_plug",
+            "tolerance": {"hours": 0, "minutes": 15, "seconds": 0},
+        },
+    )
+    office.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(office.entry_id)
+    await hass.async_block_till_done()
+    installer = async_mock_service(hass, "notify", "installer")
+    await use_blueprint(
+        hass,
+        tmp_path,
+        "maintenance",
+        {
+            "household": office.entry_id,
+            "notice_action": [
+                {
+                    "action": "notify.installer",
+                    "data": {
+                        "title": "{{ notice_title }}",
+                        "message": "{{ notice_message }} ({{ notice_kind }}, {{ office_id }})",
+                    },
+                }
+            ],
+        },
+    )
+    title = f"Care Plug maintenance: {OFFICE_ID}"  # the box shares no name
+    events = async_capture_events(hass, EVENT_CARE)
+
+    # The box reports; then a plug at home drops off its network: degraded, as at home.
+    await from_box(hass, "status", box_status(START, seq=0))
+    degraded_at = START + timedelta(minutes=1)
+    await advance(hass, freezer, degraded_at)
+    await from_box(
+        hass,
+        "event",
+        {
+            "schema": 1,
+            "office_id": OFFICE_ID,
+            "type": "monitoring",
+            "level": "normal",
+            "previous_level": "normal",
+            "reason": "none",
+            "alert_id": None,
+            "inactive_seconds": 1860,
+            "monitoring": "degraded",
+            "previous_monitoring": "ok",
+            "seq": 1,
+            "occurred_at": degraded_at.isoformat(),
+            "sent_at": degraded_at.isoformat(),
+        },
+    )
+    degraded = (
+        f"Monitoring at {OFFICE_ID} is degraded: some sources are offline. "
+        "Check the plugs and sensors."
+    )
+    assert data(installer) == [{"title": title, "message": f"{degraded} (degraded, {OFFICE_ID})"}]
+
+    # The box goes silent: box_offline after the office's tolerance, and one notice.
+    await advance(hass, freezer, START + timedelta(minutes=14, seconds=59))
+    assert len(installer) == 1
+    gone = START + timedelta(minutes=15)
+    await advance(hass, freezer, gone)
+    assert care_state(hass, "sensor.gn_0142_monitoring") == "box_offline"
+    assert [(e.data["monitoring"], e.data["previous_monitoring"]) for e in events][1:] == [
+        ("box_offline", "degraded")
+    ]
+    offline = (
+        f"The Care Plug box at {OFFICE_ID} has stopped reporting to the welfare office. "
+        "Check the box's power and internet connection."
+    )
+    assert data(installer)[1:] == [
+        {"title": title, "message": f"{offline} (box_offline, {OFFICE_ID})"}
+    ]
+    await advance(hass, freezer, gone + timedelta(hours=1))
+    assert len(installer) == 2  # said once
+
+    # Power is back after 2 hours: the box reports again, every source online.
+    back = gone + timedelta(hours=2)
+    await advance(hass, freezer, back)
+    await from_box(hass, "status", box_status(back, seq=1))
+    assert care_state(hass, "sensor.gn_0142_monitoring") == "ok"
+    assert events[-1].data["previous_monitoring"] == "box_offline"
+    reporting = (
+        f"The Care Plug box at {OFFICE_ID} is reporting again after 120 min; monitoring is ok."
+    )
+    assert data(installer)[2:] == [
+        {"title": title, "message": f"{reporting} (box_back, {OFFICE_ID})"}
+    ]
