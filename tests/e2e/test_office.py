@@ -89,6 +89,7 @@ class Pilot:
     alert_id: str = ""  # the episode's
     ack_at: float = 0.0  # monotonic time of the acknowledgement at the box
     seqs: dict[str, int] = field(default_factory=dict)
+    failed: str = ""  # the step that failed
 
 
 @contextlib.contextmanager
@@ -168,6 +169,18 @@ def pilot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pilot]:
             if os.environ.get("CARE_PLUG_E2E_KEEP_LOG"):
                 print(server.log_path.read_text(errors="replace"))
         print(f"\n--- broker log tail ---\n{broker.tail(40)}")
+
+
+@pytest.fixture(autouse=True)
+def in_order(request: pytest.FixtureRequest, pilot: Pilot) -> Iterator[None]:
+    """Each step starts where the one before left the pilot: after a failure, the steps
+    that follow are skipped rather than failing for the same reason."""
+    if pilot.failed:
+        pytest.skip(f"{pilot.failed} failed")
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        pilot.failed = request.node.name
 
 
 def remote(data: dict[str, Any], office_id: str = BOX_ID) -> bool:
