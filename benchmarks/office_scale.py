@@ -1,0 +1,609 @@
+"""A welfare office at scale: N simulated boxes -> one Mosquitto -> a real office Home Assistant.
+
+Run from the repo root: `.venv/bin/python -m benchmarks.office_scale` (N = 1,000 then
+5,000; `--households 1000` for one size, `--quick` for 200 households and short windows).
+
+Parts, all real except the boxes:
+- Mosquitto (Debian's package, started here on a free 127.0.0.1 port in a temporary
+  folder through tests/broker.py, stopped by PID). `--max-queued` sets the broker's
+  `max_queued_messages` (see docs/performance.md, "The welfare office").
+- The boxes: one light process (`benchmarks/office_boxes.py`) publishing for all N
+  households over one connection what their boxes would: retained status and
+  availability, heartbeats, numbered events.
+- The office: Home Assistant's core as in the other `ha_*` benchmarks, with the `mqtt`
+  integration connected to the broker (set up as its config entry is) and one Care Plug
+  "Welfare office" entry on the default root. The boxes run in their own process, so the
+  office's CPU (`time.process_time`, all its threads) does not include them.
+
+Figures, per size:
+1. Start-up with N retained statuses: the boxes publish them first; then, with MQTT
+   connected, the office entry is set up and timed until every household's 7 entities
+   exist. Again after a restart (a new core in the same configuration directory, the
+   office's Store on disk; the registries start empty as in every `ha_*` benchmark).
+2. CPU at the steady rate: every heartbeat every 5 minutes and 5 events per household
+   per day. Measured idle (nothing published) and at that traffic F times faster (all of
+   a day's kinds of messages, in the same mix), then scaled: idle + (accelerated - idle)
+   / F. A window at the real rate is measured too, as a check. The office saves its
+   Store 10 s after the last event; at an accelerated rate that wait never ends, so one
+   save is timed on its own and added at the rate a real day's events allow it.
+3. A burst: 1,000 households raise a `warning` alert at once (event, then status, as a
+   box sends them); for each event, the time from the boxes' publish call (`sent_at`)
+   to the office's `care_plug_event`; p50, p99, max. Repeated; each burst is followed by
+   an untimed burst of `resolved`.
+4. Memory per remote household: a start-up as in 1 under tracemalloc, memory still
+   allocated once every entity exists minus before the office entry was set up, / N.
+
+It prints a table and JSON; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import json
+import math
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from homeassistant.components import mqtt
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import frame
+from homeassistant.helpers import json as json_helper
+from homeassistant.helpers.storage import Store
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.care_plug.const import EVENT_CARE
+from custom_components.care_plug.office.hub import SAVE_DELAY_SECONDS, OfficeHub
+from tests.broker import Broker
+
+from .ha_harness import DOMAIN, running_hass, table
+
+REPO = Path(__file__).resolve().parents[1]
+ENTITIES_PER_HOUSEHOLD = 7  # 4 sensors, the alert, 2 buttons
+HEARTBEAT_SECONDS = 300.0
+EVENTS_PER_DAY = 5.0
+BURST = 1000
+OFFICE_STORE_PREFIX = f"{DOMAIN}.office."
+TARGETS = {
+    "burst_p99_seconds": 1.0,
+    "steady_cpu_share": 0.05,
+    "memory_kb_per_household": 30.0,
+    "startup_seconds": 10.0,
+}
+
+
+class OfficeBroker(Broker):
+    """tests/broker.py's Mosquitto with extra lines in its configuration."""
+
+    def __init__(self, folder: Path, extra: list[str]) -> None:
+        super().__init__(folder)
+        self.extra = extra
+
+    def _write_config(self) -> None:
+        super()._write_config()
+        with self.config_path.open("a", encoding="utf-8") as config:
+            config.write("".join(f"{line}\n" for line in self.extra))
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the broker process so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])
+        return ticks / 100  # USER_HZ
+
+    def rss_kb(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def dropped_lines(self) -> int:
+        """How often the broker logged that it dropped messages for a slow client."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return 0
+        return text.count("dropped")
+
+
+class Boxes:
+    """The boxes' process, driven one command at a time."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, port: int, households: int) -> Boxes:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.office_boxes",
+            "--port",
+            str(port),
+            "--households",
+            str(households),
+            cwd=REPO,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        return cls(process)
+
+    async def ask(self, **command: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write((json.dumps({"do": command.pop("do"), **command}) + "\n").encode())
+        await self.process.stdin.drain()
+        line = await self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the boxes' process ended")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    async def quit(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b'{"do": "quit"}\n')
+        await self.process.stdin.drain()
+        await self.process.wait()
+
+
+class Watch:
+    """What the office fires and writes: remote care events (with when) and state writes."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.events: list[tuple[float, dict[str, Any]]] = []
+        self.state_writes = 0
+
+        @callback
+        def on_event(event: Event[dict[str, Any]]) -> None:
+            if event.data.get("remote"):
+                self.events.append((time.time(), event.data))
+
+        @callback
+        def on_state(_event: Event[Any]) -> None:
+            self.state_writes += 1
+
+        self._unsubs = [
+            hass.bus.async_listen(EVENT_CARE, on_event),
+            # Counted, and a real office has such listeners anyway (recorder, frontend).
+            hass.bus.async_listen(EVENT_STATE_CHANGED, on_state),
+        ]
+
+    def close(self) -> None:
+        for unsub in self._unsubs:
+            unsub()
+
+
+def count_office_writes() -> Callable[[], int]:
+    """Count the office's Store writes (every Store, filtered by key)."""
+    writes = [0]
+    original = Store._async_write_data
+
+    async def counted(self: Store[Any], data: dict[str, Any]) -> None:
+        if self.key.startswith(OFFICE_STORE_PREFIX):
+            writes[0] += 1
+        await original(self, data)
+
+    Store._async_write_data = counted  # type: ignore[method-assign]
+    return lambda: writes[0]
+
+
+async def until(condition: Callable[[], bool], timeout: float, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(step)
+    return True
+
+
+async def connect_mqtt(hass: HomeAssistant, port: int, *, discovery: bool = True) -> float:
+    """Set the `mqtt` integration up as its config entry would be; seconds to connected.
+
+    `discovery` is the MQTT option "Enable discovery" (on by default in Home Assistant):
+    with it on, MQTT subscribes to the discovery topics of every integration that has
+    them, and every topic it has not seen yet is matched against all of them once.
+    """
+    # Home Assistant reports deprecated calls through its frame helper, which the test
+    # plugin sets up for tests; without it such a report raises instead of logging.
+    frame.async_setup(hass)
+    # MQTT reads its YAML when its entry is set up: an empty configuration will do.
+    (Path(hass.config.config_dir) / "configuration.yaml").touch()
+    begin = time.perf_counter()
+    entry = MockConfigEntry(
+        domain=mqtt.DOMAIN,
+        data={"broker": "127.0.0.1", "port": port},
+        options={"discovery": discovery},
+        version=2,
+        minor_version=1,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await until(lambda: mqtt.is_connected(hass), 30), "MQTT did not connect"
+    return time.perf_counter() - begin
+
+
+async def start_office(
+    hass: HomeAssistant, households: int, *, trace: bool = False
+) -> dict[str, Any]:
+    """Set the office entry up and wait until every household's entities exist."""
+    office = MockConfigEntry(
+        domain=DOMAIN,
+        title="District office",
+        options={"kind": "office", "name": "District office", "root": "care_plug"},
+        entry_id="office0000",
+    )
+    office.add_to_hass(hass)
+    expected = hass.states.async_entity_ids_count() + households * ENTITIES_PER_HOUSEHOLD + 1
+    await hass.async_block_till_done()
+    gc.collect()
+    if trace:
+        tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0] if trace else 0
+    snapshot = tracemalloc.take_snapshot() if trace else None
+    cpu, begin = time.process_time(), time.perf_counter()
+    assert await hass.config_entries.async_setup(office.entry_id)
+    set_up = time.perf_counter() - begin
+    hub: OfficeHub = office.runtime_data
+    all_heard = await until(lambda: len(hub.state.households) >= households, 180)
+    heard = time.perf_counter() - begin
+    complete = await until(lambda: hass.states.async_entity_ids_count() >= expected, 180)
+    seconds = time.perf_counter() - begin
+    cpu = time.process_time() - cpu
+    result: dict[str, Any] = {
+        "seconds": round(seconds, 3),
+        "entry_setup_seconds": round(set_up, 3),
+        "all_households_seconds": round(heard, 3),
+        "cpu_seconds": round(cpu, 3),
+        "households_seen": len(hub.state.households),
+        "complete": all_heard and complete,
+    }
+    if trace:
+        await hass.async_block_till_done()
+        gc.collect()
+        result["memory_kb_per_household"] = round(
+            (tracemalloc.get_traced_memory()[0] - before) / households / 1024, 2
+        )
+        assert snapshot is not None
+        result["memory_by_file"] = memory_by_file(snapshot, tracemalloc.take_snapshot(), households)
+        tracemalloc.stop()
+    return result
+
+
+def memory_by_file(
+    before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, households: int, top: int = 12
+) -> dict[str, float]:
+    """KB per household still allocated, by the file that allocated it (the largest)."""
+    sizes: dict[str, int] = {}
+    for diff in after.compare_to(before, "filename"):
+        name = diff.traceback[0].filename.split("site-packages/", 1)[-1]
+        name = name.removeprefix(str(REPO) + "/")
+        sizes[name] = sizes.get(name, 0) + diff.size_diff
+    largest = sorted(sizes.items(), key=lambda item: -item[1])[:top]
+    return {name: round(size / households / 1024, 2) for name, size in largest}
+
+
+async def cpu_window(
+    hass: HomeAssistant, work: Coroutine[Any, Any, dict[str, Any]] | float
+) -> tuple[float, float, dict[str, Any]]:
+    """(CPU seconds, wall seconds, the work's answer) over `work`, or over a pause."""
+    cpu, begin = time.process_time(), time.perf_counter()
+    if isinstance(work, float):
+        await asyncio.sleep(work)
+        answer: dict[str, Any] = {}
+    else:
+        answer = await work
+    await hass.async_block_till_done()
+    return time.process_time() - cpu, time.perf_counter() - begin, answer
+
+
+async def steady(boxes: Boxes, watch: Watch, factor: float, seconds: float) -> dict[str, Any]:
+    """The boxes' steady traffic; done once the office has fired every event sent (the
+    boxes send in order, so the statuses before the last event are handled too)."""
+    first = len(watch.events)
+    sent = await boxes.ask(do="steady", factor=factor, seconds=seconds)
+    sent["office_kept_up"] = await until(lambda: len(watch.events) - first >= sent["events"], 60)
+    return sent
+
+
+def save_cpu_seconds(hub: OfficeHub, repeats: int = 5) -> float:
+    """CPU of one office Store save as Home Assistant makes it (build and encode the JSON;
+    the file write happens in a thread and is small beside it)."""
+    times = []
+    for _ in range(repeats):
+        begin = time.process_time()
+        data = {"version": 1, "minor_version": 1, "key": "office", "data": hub.state.to_dict()}
+        _mode, encoded = json_helper.prepare_save_json(data)
+        times.append(time.process_time() - begin)
+        assert encoded
+    return statistics.median(times)
+
+
+def saves_per_second(events_per_second: float) -> float:
+    """Office saves per second when events arrive at random at this rate: a save happens
+    after the last event of each quiet spell of SAVE_DELAY_SECONDS (the Store's delay
+    restarts with every call)."""
+    return events_per_second * math.exp(-events_per_second * SAVE_DELAY_SECONDS)
+
+
+def latencies(events: list[tuple[float, dict[str, Any]]]) -> list[float]:
+    return [at - datetime.fromisoformat(data["sent_at"]).timestamp() for at, data in events]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+async def measure(
+    broker: OfficeBroker,
+    households: int,
+    *,
+    factor: float,
+    window: float,
+    real: float,
+    bursts: int,
+    discovery: bool,
+) -> dict[str, Any]:
+    writes = count_office_writes()
+    boxes = await Boxes.start(broker.port, households)
+    result: dict[str, Any] = {"households": households, "mqtt_discovery": discovery}
+    try:
+        retained = await boxes.ask(do="retained")
+        result["retained_publish"] = retained
+        with tempfile.TemporaryDirectory(prefix="careplug-office-") as config_dir:
+            # ---------------------------------------------------------- first start
+            async with running_hass(config_dir) as hass:
+                result["mqtt_connect_seconds"] = round(
+                    await connect_mqtt(hass, broker.port, discovery=discovery), 3
+                )
+                result["startup_first"] = await start_office(hass, households)
+                hub: OfficeHub = hass.config_entries.async_get_entry("office0000").runtime_data  # type: ignore[union-attr]
+                watch = Watch(hass)
+                # Let the first save and the start's grace pass before measuring.
+                await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
+
+                idle_cpu, idle_wall, _ = await cpu_window(hass, float(window))
+                idle = idle_cpu / idle_wall
+
+                writes_before, states_before, events_before = (
+                    writes(),
+                    watch.state_writes,
+                    len(watch.events),
+                )
+                broker_cpu = broker.cpu_seconds()
+                accel_cpu, accel_wall, sent = await cpu_window(
+                    hass, steady(boxes, watch, factor, window)
+                )
+                accel = accel_cpu / accel_wall
+                steady_accel = {
+                    "factor": factor,
+                    "sent": sent,
+                    "cpu_seconds": round(accel_cpu, 3),
+                    "wall_seconds": round(accel_wall, 3),
+                    "cpu_per_second": round(accel, 5),
+                    "events_fired": len(watch.events) - events_before,
+                    "state_writes": watch.state_writes - states_before,
+                    "office_saves": writes() - writes_before,
+                    "broker_cpu_per_second": round(
+                        (broker.cpu_seconds() - broker_cpu) / accel_wall, 5
+                    ),
+                    "cpu_us_per_message": round(
+                        (accel_cpu - idle * accel_wall)
+                        / max(1, sent["statuses"] + sent["events"])
+                        * 1e6,
+                        1,
+                    ),
+                }
+                one_save = save_cpu_seconds(hub)
+                events_per_second = households * EVENTS_PER_DAY / 86400
+                scaled = (
+                    idle + (accel - idle) / factor + one_save * saves_per_second(events_per_second)
+                )
+                result["steady"] = {
+                    "idle_cpu_per_second": round(idle, 5),
+                    "accelerated": steady_accel,
+                    "save_cpu_ms": round(one_save * 1000, 2),
+                    "saves_per_hour": round(saves_per_second(events_per_second) * 3600, 1),
+                    "scaled_cpu_per_second": round(scaled, 5),
+                    "statuses_per_second": round(households / HEARTBEAT_SECONDS, 3),
+                    "events_per_second": round(events_per_second, 4),
+                    "state_writes_per_second": round(
+                        steady_accel["state_writes"] / accel_wall / factor, 3
+                    ),
+                }
+                if real > 0:
+                    writes_before, events_before = writes(), len(watch.events)
+                    real_cpu, real_wall, sent = await cpu_window(
+                        hass, steady(boxes, watch, 1.0, real)
+                    )
+                    result["steady"]["real_rate"] = {
+                        "sent": sent,
+                        "cpu_per_second": round(real_cpu / real_wall, 5),
+                        "events_fired": len(watch.events) - events_before,
+                        "office_saves": writes() - writes_before,
+                    }
+
+                # ---------------------------------------------------------- bursts
+                runs = []
+                count = min(BURST, households)
+                for _ in range(bursts):
+                    for kind in ("alert", "resolved"):
+                        first = len(watch.events)
+                        cpu, begin = time.process_time(), time.perf_counter()
+                        sent = await boxes.ask(do="burst", count=count, type=kind)
+                        done = await until(lambda f=first: len(watch.events) - f >= count, 120)  # type: ignore[misc]
+                        wall = time.perf_counter() - begin
+                        cpu = time.process_time() - cpu
+                        fired = watch.events[first:]
+                        if kind == "alert":
+                            lat = latencies(fired)
+                            runs.append(
+                                {
+                                    "fired": len(fired),
+                                    "complete": done,
+                                    "p50_seconds": round(percentile(lat, 0.5), 4),
+                                    "p99_seconds": round(percentile(lat, 0.99), 4),
+                                    "max_seconds": round(max(lat), 4),
+                                    "publish_seconds": sent["publish_seconds"],
+                                    "office_cpu_seconds": round(cpu, 3),
+                                    "wall_seconds": round(wall, 3),
+                                }
+                            )
+                        await asyncio.sleep(2)
+                result["burst"] = {
+                    "count": count,
+                    "runs": runs,
+                    "p50_seconds": round(statistics.median(r["p50_seconds"] for r in runs), 4),
+                    "p99_seconds": round(statistics.median(r["p99_seconds"] for r in runs), 4),
+                    "dropped_by_office": dict(hub.state.dropped),
+                    "duplicates": hub.state.duplicates,
+                }
+                watch.close()
+            # ---------------------------------------------------------- restart
+            async with running_hass(config_dir) as hass:
+                await connect_mqtt(hass, broker.port, discovery=discovery)
+                result["startup_restart"] = await start_office(hass, households)
+        # -------------------------------------------------------------- memory
+        async with running_hass() as hass:
+            await connect_mqtt(hass, broker.port, discovery=discovery)
+            traced = await start_office(hass, households, trace=True)
+            result["memory_kb_per_household"] = traced["memory_kb_per_household"]
+            result["memory_by_file_kb_per_household"] = traced["memory_by_file"]
+            result["startup_traced_complete"] = traced["complete"]
+        result["broker_rss_kb"] = broker.rss_kb()
+        result["broker_dropped_log_lines"] = broker.dropped_lines()
+    finally:
+        await boxes.quit()
+    return result
+
+
+async def profile(broker: OfficeBroker, households: int, *, discovery: bool, top: int = 30) -> None:
+    """cProfile of a first start and of one alert burst (the event loop's thread), to stderr."""
+    boxes = await Boxes.start(broker.port, households)
+    try:
+        await boxes.ask(do="retained")
+        async with running_hass() as hass:
+            await connect_mqtt(hass, broker.port, discovery=discovery)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            started = await start_office(hass, households)
+            profiler.disable()
+            print(f"## first start, {households} households: {started}", file=sys.stderr)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
+            await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
+            watch = Watch(hass)
+            count = min(BURST, households)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            begin = time.perf_counter()
+            await boxes.ask(do="burst", count=count, type="alert")
+            await until(lambda: len(watch.events) >= count, 120)
+            profiler.disable()
+            print(
+                f"## burst of {count} alerts: {time.perf_counter() - begin:.3f} s",
+                file=sys.stderr,
+            )
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
+            watch.close()
+    finally:
+        await boxes.quit()
+
+
+def summary(result: dict[str, Any]) -> list[Any]:
+    steady = result["steady"]
+    return [
+        f"{result['households']:,}",
+        "on" if result["mqtt_discovery"] else "off",
+        result["startup_first"]["seconds"],
+        result["startup_restart"]["seconds"],
+        f"{steady['scaled_cpu_per_second'] * 100:.2f} %",
+        f"{steady.get('real_rate', {}).get('cpu_per_second', float('nan')) * 100:.2f} %",
+        result["burst"]["p50_seconds"],
+        result["burst"]["p99_seconds"],
+        result["memory_kb_per_household"],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--households", default="1000,5000", help="sizes, comma-separated")
+    parser.add_argument("--factor", type=float, default=30.0, help="steady-rate acceleration")
+    parser.add_argument("--window", type=float, default=60.0, help="seconds per CPU window")
+    parser.add_argument("--real", type=float, default=120.0, help="seconds at the real rate")
+    parser.add_argument("--bursts", type=int, default=3)
+    parser.add_argument(
+        "--max-queued",
+        type=int,
+        default=0,
+        help="the broker's max_queued_messages (0: no limit; Mosquitto's default is 1000)",
+    )
+    parser.add_argument(
+        "--discovery",
+        choices=["on", "off"],
+        default="on",
+        help="the office's MQTT option 'Enable discovery' (on: Home Assistant's default)",
+    )
+    parser.add_argument("--quick", action="store_true", help="200 households, short windows")
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile of a start and a burst instead"
+    )
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.households.split(",")]
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
+            for size in sizes:
+                extra = [f"max_queued_messages {args.max_queued}"]
+                with OfficeBroker(Path(folder) / f"broker{size}", extra) as broker:
+                    asyncio.run(profile(broker, size, discovery=args.discovery == "on"))
+        return
+    if args.quick:
+        sizes, args.window, args.real, args.bursts = [200], 10.0, 10.0, 1
+    results = []
+    with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
+        for size in sizes:
+            extra = [f"max_queued_messages {args.max_queued}"]
+            with OfficeBroker(Path(folder) / f"broker{size}", extra) as broker:
+                result = asyncio.run(
+                    measure(
+                        broker,
+                        size,
+                        factor=args.factor,
+                        window=args.window,
+                        real=args.real,
+                        bursts=args.bursts,
+                        discovery=args.discovery == "on",
+                    )
+                )
+            result["broker_max_queued_messages"] = args.max_queued
+            results.append(result)
+    print(
+        table(
+            [
+                "households",
+                "MQTT discovery",
+                "start s",
+                "restart s",
+                "CPU, steady (scaled)",
+                "CPU, real rate",
+                "burst p50 s",
+                "burst p99 s",
+                "KB per household",
+            ],
+            [summary(result) for result in results],
+        )
+    )
+    print(json.dumps({"benchmark": "office_scale", "targets": TARGETS, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
