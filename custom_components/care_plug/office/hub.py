@@ -331,7 +331,7 @@ class OfficeHub:
             manufacturer="Care Plug",
             model="Remote household",
             serial_number=office_id,
-            via_device=(DOMAIN, self.entry.entry_id),
+            via_device_id=self.office_device_id,
         )
         self.device_ids[office_id] = device.id
         self._device_names[office_id] = name
