@@ -63,13 +63,18 @@ CARE_LEVEL = "sensor.mum_care_level"
 CARE_ALERT = "event.mum_care_alert"
 
 
+# How a source's health is counted: online, no change on hold.
+_COUNTED = {"health": "ok", "held_since": None, "offline_since": None, "changed_at": None,
+            "prompt": False}  # fmt: skip
+
+
 def _power(level: float) -> dict[str, Any]:
     return {
         "last_report": 1772467200.0,
         "stale": False,
         "fault": None,
         "memory": {"level": level, "on": False, "pending": None, "pending_from": 0.0},
-    }
+    } | _COUNTED
 
 
 SOURCE_IDS = (
@@ -83,12 +88,13 @@ _SOURCES: dict[str, Any] = {
     "sensor.tv_power": _power(0.4),
     "sensor.kettle_power": _power(0.0),
     "sensor.fridge_power": {"last_report": 1772467200.0, "stale": False, "fault": None,
-                            "memory": {}},
+                            "memory": {}} | _COUNTED,
     "sensor.living_room_illuminance": {"last_report": 1772467200.0, "stale": False,
                                        "fault": None,
-                                       "memory": {"last": 3.0, "last_ts": 1772467200.0}},
+                                       "memory": {"last": 3.0, "last_ts": 1772467200.0}}
+                                      | _COUNTED,
     "binary_sensor.hallway_motion": {"last_report": 1772467560.0, "stale": False,
-                                     "fault": None, "memory": {"on": False}},
+                                     "fault": None, "memory": {"on": False}} | _COUNTED,
 }  # fmt: skip
 
 # Stopped at 16:40, normal after 35 minutes of quiet.
@@ -96,6 +102,7 @@ NORMAL_SAVED: dict[str, Any] = {
     "engine": {
         "version": 1,
         "now": 1772467560.0,
+        "clock": 1772467560.0,
         "quiet_since": 1772467500.0,
         "last_activity": 1772467500.0,
         "last_activity_entity": "binary_sensor.hallway_motion",
@@ -119,6 +126,7 @@ WARNING_SAVED: dict[str, Any] = {
     "engine": NORMAL_SAVED["engine"]
     | {
         "now": 1772474700.0,
+        "clock": 1772474700.0,
         "level": "warning",
         "reason": "inactivity",
         "alert_id": ALERT_ID,
@@ -549,14 +557,17 @@ async def test_a_clock_jumping_back_lowers_no_level_and_readings_keep_working(
     await hass.async_block_till_done()
     assert value(hass, "sensor.mum_sources_online") == "5"
 
-    # The warning is due when the clock reaches it again, not two hours early or late.
-    await move_to(hass, freezer, T0 + 2 * HOUR - SECOND)
+    # The first reading on the new clock told the engine the clock went back: the silence
+    # keeps the hour it had counted, so the warning is due an hour after that reading,
+    # not when the clock reaches the old deadline again, two hours late (issue 13, item 8).
+    assert value(hass, "sensor.mum_next_escalation") == (T0 + MINUTE).isoformat()
+    await move_to(hass, freezer, T0 + MINUTE - SECOND)
     assert value(hass, CARE_LEVEL) == "attention"
-    await move_to(hass, freezer, T0 + 2 * HOUR)
+    await move_to(hass, freezer, T0 + MINUTE)
     assert value(hass, CARE_LEVEL) == "warning"
 
     # A person still counts: the kettle brings the household back to normal.
-    freezer.move_to(T0 + 2 * HOUR + MINUTE)
+    freezer.move_to(T0 + 2 * MINUTE)
     hass.states.async_set("sensor.kettle_power", "2000", POWER)
     await hass.async_block_till_done()
     assert value(hass, CARE_LEVEL) == "normal"

@@ -91,7 +91,7 @@ def run_deadlines(house: Household, until: datetime) -> list[Output]:
     """What the glue does: one timer at each next deadline, up to `until`."""
     out: list[Output] = []
     while (due := house.next_deadline()) is not None and due <= until:
-        assert due > house.now, "a deadline in the past would fire forever"
+        assert due > house.clock, "a deadline in the past would fire forever"
         out += house.advance(due)
     return out
 
@@ -596,15 +596,19 @@ def test_all_sources_stale_leads_to_monitoring_lost_attention() -> None:
 # ------------------------------------------------------------------ time order
 
 
-def test_out_of_order_reading_is_taken_as_now() -> None:
+def test_a_reading_older_than_the_engine_clock_keeps_its_own_time() -> None:
+    # Taken as Home Assistant's clock set back (issue 13, item 8): the activity is dated
+    # when it happened, the engine's latest instant stays, the clock is the reading's.
     house = household({TV: Role.POWER, HALL: Role.PRESENCE})
     house.observe(HALL, "off", T0)
     house.observe(TV, "0.5", T0 + 10 * SEC)
     house.observe(HALL, "off", T0 + 5 * MIN)
     out = house.observe(TV, "80", T0 + 2 * MIN)  # arrives late
-    assert activities(out) == [Activity(T0 + 5 * MIN, TV)]
+    assert activities(out) == [Activity(T0 + 2 * MIN, TV)]
     assert house.now == T0 + 5 * MIN
-    assert house.last_activity == T0 + 5 * MIN
+    assert house.clock == T0 + 2 * MIN
+    assert house.last_activity == T0 + 2 * MIN
+    assert house.next_deadline() == T0 + 2 * MIN + ATTENTION
 
 
 def test_late_readings_and_late_ticks_never_lower_a_level() -> None:
@@ -824,4 +828,300 @@ def test_damaged_state_is_refused_with_state_error(data: dict[str, Any]) -> None
 
 def test_state_that_is_not_a_dict_is_refused() -> None:
     with pytest.raises(StateError):
-        from_dict(settings(), ["version", 1])  # type: ignore[arg-type]
+        from_dict(settings(), ["version", 1])
+
+
+# ------------------------------------------------------------------ flapping sources (issue 13)
+
+HOLD = timedelta(minutes=15)  # how long a flapping source must hold a new state
+STEADY = timedelta(hours=1)  # how long without a change before a source counts as steady
+
+
+def at_risk(sources: dict[str, Role] | None = None) -> Household:
+    """A household with the at-risk thresholds (12 h / 24 h / 36 h)."""
+    day = timedelta(hours=24)
+    return household(sources, attention=day / 2, warning=day, critical=day * 1.5)
+
+
+def storm(house: Household, flaps: int, every: timedelta) -> tuple[list[Output], datetime]:
+    """The TV plug: `flaps` times `unavailable` then 80 W, a reading every `every` from T0."""
+    out: list[Output] = []
+    at = T0
+    for _ in range(flaps):
+        for state in ("unavailable", "80"):
+            at += every
+            out += house.observe(TV, state, at)
+    return out, at
+
+
+def levels(out: list[Output]) -> list[tuple[EventType, Level, Reason, datetime]]:
+    """The care-level story: alerts and resolutions, with their times."""
+    return [
+        (e.type, e.level, e.reason, e.time)
+        for e in care(out)
+        if e.type in (EventType.ALERT, EventType.RESOLVED)
+    ]
+
+
+def test_ten_thousand_flaps_of_the_only_plug_give_two_monitoring_events() -> None:
+    house = at_risk()
+    house.observe(TV, "80", T0)
+    out, end = storm(house, 10_000, SEC)
+    out += run_deadlines(house, end + 2 * STEADY)
+    # The first outage of a steady plug is told at once, both ways; the toggling after
+    # it never holds a state for the hold time, so it is never told.
+    assert [(e.monitoring, e.time) for e in care(out, EventType.MONITORING)] == [
+        (Monitoring.LOST, T0 + SEC),
+        (Monitoring.OK, T0 + 2 * SEC),
+    ]
+    assert house.monitoring is Monitoring.OK
+    assert house.source_health() == {TV: "ok"}
+    assert levels(out) == []  # no `monitoring_lost` from a plug that keeps reporting
+
+
+def test_a_storm_leaves_the_care_levels_as_a_steady_plug_would() -> None:
+    # The same home twice, the TV plug toggling in one and reporting steadily in the
+    # other: the same alerts at the same instants, and the kettle's use counts at once.
+    steady = at_risk({TV: Role.POWER, RADIO: Role.OTHER})
+    flapping = at_risk({TV: Role.POWER, RADIO: Role.OTHER})
+    out: dict[str, list[Output]] = {"steady": [], "flapping": []}
+    for name, house in (("steady", steady), ("flapping", flapping)):
+        house.observe(TV, "80", T0)
+        house.observe(RADIO, "off", T0)
+        at = T0
+        for k in range(30 * 3600):  # 30 hours, one reading a second
+            at += SEC
+            if name == "steady" or k % 2:
+                out[name] += house.observe(TV, "80", at)
+            else:
+                out[name] += house.observe(TV, "unavailable", at)
+            if k == 20 * 3600:
+                out[name] += house.observe(RADIO, "playing", at)  # the resident, at last
+    assert levels(out["flapping"]) == levels(out["steady"])
+    assert [e.level for e in care(out["steady"], EventType.ALERT)] == [Level.ATTENTION]
+    assert [a.time for a in activities(out["flapping"])] == [T0 + (20 * 3600 + 1) * SEC]
+
+
+def test_a_flapping_plug_that_dies_is_told_after_the_hold_and_alerts_on_time() -> None:
+    house = at_risk()
+    house.observe(TV, "80", T0)
+    house.observe(TV, "unavailable", T0 + MIN)  # a steady plug: told at once
+    house.observe(TV, "80", T0 + 2 * MIN)  # and its return too
+    died = T0 + 3 * MIN
+    out = house.observe(TV, "unavailable", died)  # it came back a minute ago: held
+    assert care(out) == []
+    assert house.monitoring is Monitoring.OK
+    assert house.source_health() == {TV: "ok"}
+    assert house.next_deadline() == died + HOLD
+    out = run_deadlines(house, died + HOLD)
+    # Counted from when it went dark: `monitoring_lost` (15 minutes here, as the hold)
+    # is raised when it would have been without the hold.
+    assert [(e.type, e.time) for e in care(out)] == [
+        (EventType.MONITORING, died + HOLD),
+        (EventType.ALERT, died + LOST_AFTER),
+    ]
+    assert care(out, EventType.ALERT)[0].reason is Reason.MONITORING_LOST
+    assert house.source_health() == {TV: "unavailable"}
+
+
+def test_the_return_of_a_flapping_plug_is_held_too_but_activity_counts_at_once() -> None:
+    house = at_risk()
+    house.observe(TV, "0.5", T0)
+    house.observe(TV, "unavailable", T0 + MIN)
+    house.observe(TV, "0.5", T0 + 2 * MIN)
+    house.observe(TV, "unavailable", T0 + 3 * MIN)
+    run_deadlines(house, T0 + 3 * MIN + HOLD)
+    assert house.level is Level.ATTENTION  # monitoring lost
+    back = T0 + 30 * MIN
+    assert care(house.observe(TV, "0.5", back)) == []  # back, but it may flap again
+    assert house.monitoring is Monitoring.LOST
+    out = run_deadlines(house, back + HOLD)
+    assert [(e.type, e.time, e.resolved_by) for e in care(out)] == [
+        (EventType.MONITORING, back + HOLD, None),
+        (EventType.RESOLVED, back + HOLD, ResolvedBy.MONITORING_RESTORED),
+    ]
+    # Lost again after a hold, and this time someone switches the TV on while it is held.
+    house.observe(TV, "unavailable", back + 2 * HOLD)
+    run_deadlines(house, back + 3 * HOLD)
+    assert (house.level, house.monitoring) == (Level.ATTENTION, Monitoring.LOST)
+    used = back + 3 * HOLD + MIN
+    out = house.observe(TV, "80", used)
+    assert activities(out) == [Activity(used, TV)]
+    assert [(e.type, e.monitoring) for e in care(out)] == [
+        (EventType.MONITORING, Monitoring.OK),
+        (EventType.RESOLVED, Monitoring.OK),
+    ]
+
+
+def test_a_source_steady_for_an_hour_is_told_at_once_again() -> None:
+    house = at_risk({TV: Role.POWER, HALL: Role.PRESENCE})
+    house.observe(TV, "80", T0)
+    house.observe(TV, "unavailable", T0 + MIN)
+    house.observe(TV, "80", T0 + 2 * MIN)
+    assert care(house.observe(TV, "unavailable", T0 + 3 * MIN)) == []  # held
+    house.observe(TV, "80", T0 + 4 * MIN)
+    later = T0 + 4 * MIN + STEADY
+    out = house.observe(TV, "unavailable", later)
+    assert [(e.monitoring, e.time) for e in care(out)] == [(Monitoring.DEGRADED, later)]
+
+
+def test_a_change_on_hold_survives_a_save_and_counts_at_the_same_instant() -> None:
+    house = at_risk()
+    house.observe(TV, "80", T0)
+    house.observe(TV, "unavailable", T0 + MIN)
+    house.observe(TV, "80", T0 + 2 * MIN)
+    house.observe(TV, "unavailable", T0 + 3 * MIN)
+    copy = from_dict(house.settings, json.loads(json.dumps(to_dict(house))))
+    assert copy.next_deadline() == house.next_deadline() == T0 + 3 * MIN + HOLD
+    assert run_deadlines(copy, T0 + HOUR) == run_deadlines(house, T0 + HOUR)
+    assert copy.monitoring is house.monitoring is Monitoring.LOST
+
+
+# ------------------------------------------------------------------ late catch-up (issue 13)
+
+HOUR = timedelta(hours=1)
+DAYS_3 = timedelta(days=3)
+
+
+def test_a_late_catch_up_tells_the_silence_as_it_is_when_told() -> None:
+    house = household()
+    tv_on(house, T0)
+    out = house.advance(T0 + DAYS_3)  # the host was suspended for three days
+    alerts = care(out, EventType.ALERT)
+    assert [(e.level, e.time) for e in alerts] == [
+        (Level.ATTENTION, T0 + ATTENTION),
+        (Level.WARNING, T0 + WARNING),
+        (Level.CRITICAL, T0 + CRITICAL),
+    ]  # dated when each level was reached ...
+    assert {e.inactive_seconds for e in care(out)} == {DAYS_3.total_seconds()}  # ... told now
+
+
+def test_a_reading_after_missed_deadlines_tells_the_silence_at_the_reading() -> None:
+    house = household({TV: Role.POWER, HALL: Role.PRESENCE})
+    tv_on(house, T0)
+    house.observe(HALL, "off", T0)
+    seen = T0 + 2 * HOUR
+    out = house.observe(HALL, "off", seen)  # no activity: the catch-up comes first
+    assert [e.level for e in care(out, EventType.ALERT)] == [
+        Level.ATTENTION,
+        Level.WARNING,
+        Level.CRITICAL,
+    ]
+    assert {e.inactive_seconds for e in care(out)} == {(seen - T0).total_seconds()}
+
+
+def test_a_late_catch_up_fires_no_reminder_and_the_first_comes_an_interval_after() -> None:
+    house = household()
+    tv_on(house, T0)
+    out = house.advance(T0 + DAYS_3)
+    assert care(out, EventType.REMINDER) == []
+    assert house.next_deadline() == T0 + DAYS_3 + REMINDER
+    reminders = care(house.advance(T0 + DAYS_3 + REMINDER), EventType.REMINDER)
+    assert [(e.level, e.time, e.inactive_seconds) for e in reminders] == [
+        (Level.CRITICAL, T0 + DAYS_3 + REMINDER, (DAYS_3 + REMINDER).total_seconds())
+    ]
+
+
+def test_a_late_critical_comes_without_a_reminder_of_the_warning_before_it() -> None:
+    house = household()
+    reach_warning(house)  # told on time
+    out = house.advance(T0 + DAYS_3)
+    told = [(e.type, e.level) for e in care(out) if e.type is not EventType.MONITORING]
+    assert told == [(EventType.ALERT, Level.CRITICAL)]
+
+
+def test_reminders_count_from_when_a_late_alert_was_told() -> None:
+    house = household()
+    tv_on(house, T0)
+    house.advance(T0 + ATTENTION)
+    late = T0 + WARNING + 2 * MIN  # the timer fired two minutes late
+    assert [e.level for e in care(house.advance(late), EventType.ALERT)] == [Level.WARNING]
+    assert house.next_deadline() == late + REMINDER
+
+
+# ------------------------------------------------------------------ clock set back (issue 13)
+
+EVENING = datetime(2026, 3, 2, 18, 10, tzinfo=UTC)
+BACK = timedelta(hours=2)
+
+
+def evening_household() -> Household:
+    """1 h / 2 h / 3 h; someone in the hall at 17:30, the kettle (TV plug) off, the
+    fridge reporting at 18:10."""
+    house = household({TV: Role.POWER, HALL: Role.PRESENCE, FRIDGE: Role.BACKGROUND_POWER},
+                      attention=HOUR, warning=2 * HOUR, critical=3 * HOUR)  # fmt: skip
+    house.observe(TV, "0", EVENING - HOUR)
+    house.observe(HALL, "off", EVENING - HOUR)
+    house.observe(HALL, "on", EVENING - 40 * MIN)
+    house.observe(FRIDGE, "85", EVENING)
+    assert house.now == house.clock == EVENING
+    return house
+
+
+def test_a_clock_set_back_dates_the_kettle_when_it_was_used() -> None:
+    house = evening_household()
+    kettle = EVENING - BACK + 5 * MIN  # 16:15 on the clock set back two hours
+    out = house.observe(TV, "2000", kettle)
+    assert activities(out) == [Activity(kettle, TV)]
+    assert house.last_activity == kettle
+    assert house.status.quiet_since == kettle
+    assert house.now == EVENING  # the engine's latest instant never goes back
+    assert house.next_deadline() == kettle + HOUR  # 17:15, not 19:10
+    alerts = care(house.advance(kettle + HOUR), EventType.ALERT)
+    assert [(e.level, e.time, e.inactive_seconds) for e in alerts] == [
+        (Level.ATTENTION, kettle + HOUR, 3600)
+    ]
+
+
+def test_a_clock_set_back_keeps_the_silence_counted_so_far() -> None:
+    house = evening_household()  # quiet since 17:30: 40 minutes so far
+    told = EVENING - BACK + 2 * MIN  # the fridge reports on the clock set back
+    assert care(house.observe(FRIDGE, "86", told)) == []
+    assert house.next_deadline() == told + 20 * MIN  # the hour is complete 20 minutes on
+    assert house.status.quiet_since <= told  # never in the future of the clock
+    alerts = care(house.advance(told + 20 * MIN), EventType.ALERT)
+    assert [(e.level, e.inactive_seconds) for e in alerts] == [(Level.ATTENTION, 3600)]
+
+
+def test_a_clock_set_back_lowers_no_level_and_fires_nothing() -> None:
+    house = evening_household()
+    run_deadlines(house, EVENING + 80 * MIN)  # warning at 19:30
+    house.advance(EVENING + 82 * MIN)
+    assert house.level is Level.WARNING
+    assert house.next_deadline() == EVENING + 85 * MIN  # a reminder, 3 minutes on
+    back = EVENING + 82 * MIN - BACK
+    assert house.advance(back) == []
+    assert house.observe(FRIDGE, "85", back + MIN) == []
+    assert house.level is Level.WARNING
+    assert house.next_deadline() == back + 3 * MIN  # still 3 minutes on, on the new clock
+    reminders = care(house.advance(back + 3 * MIN), EventType.REMINDER)
+    assert [e.level for e in reminders] == [Level.WARNING]
+
+
+def test_check_in_after_a_clock_set_back_restarts_the_silence_then() -> None:
+    house = evening_household()
+    now = EVENING - BACK + 10 * MIN
+    house.check_in(now)
+    assert house.status.quiet_since == now
+    assert house.next_deadline() == now + HOUR
+
+
+def test_a_switch_off_held_across_a_clock_set_back_keeps_its_place() -> None:
+    house = evening_household()
+    house.observe(TV, "2000", EVENING + MIN)
+    off = EVENING + 3 * MIN
+    house.observe(TV, "0", off)  # held for the glitch window
+    house.observe(FRIDGE, "85", off - BACK)  # then the clock goes back two hours
+    window = timedelta(seconds=TUNING.power_glitch_seconds)
+    out = run_deadlines(house, off - BACK + window)
+    assert activities(out) == [Activity(off - BACK, TV)]  # not dated in the future
+    assert house.status.quiet_since == off - BACK
+
+
+def test_a_reminder_due_after_reminders_were_switched_off_fires_once_and_stops() -> None:
+    house = household()
+    reach_warning(house)
+    saved = to_dict(house)  # a reminder due at T0 + WARNING + REMINDER
+    quiet = from_dict(settings(tuning=replace(TUNING, reminder_interval_seconds=0.0)), saved)
+    out = run_deadlines(quiet, T0 + CRITICAL - SEC)
+    assert [e.time for e in care(out, EventType.REMINDER)] == [T0 + WARNING + REMINDER]

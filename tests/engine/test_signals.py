@@ -168,6 +168,15 @@ def test_power_bad_reading_is_never_activity_and_marks_a_fault(state: str, fault
     assert classifier.feed(T + 300, "1500", None) == T + 300
 
 
+def test_power_switch_off_pending_moves_back_with_the_clock() -> None:
+    # Home Assistant's clock set back two hours: the held switch-off keeps its place.
+    classifier = power_on()
+    classifier.feed(T + 100, "0", None)
+    classifier.shift(7200.0)
+    assert classifier.pending_until == T + 100 - 7200.0 + GLITCH
+    assert classifier.confirm(T + 100 - 7200.0 + GLITCH) == T + 100 - 7200.0
+
+
 def test_power_switch_off_pending_survives_a_bad_reading() -> None:
     classifier = power_on()
     classifier.feed(T + 100, "0", None)
@@ -258,6 +267,13 @@ def test_light_without_sun_position_counts_only_close_readings() -> None:
     # A reading long after the last one: daylight may have changed it, so it proves nothing.
     assert classifier.feed(T + 60 + 2 * TUNING.light_max_gap_seconds, "2", None) is None
     assert classifier.feed(T + 60 + 2 * TUNING.light_max_gap_seconds + 30, "150", None) is not None
+
+
+def test_light_without_sun_position_keeps_its_gap_across_a_clock_set_back() -> None:
+    classifier = light("2", sun_up=None)
+    classifier.shift(7200.0)  # the clock went back two hours right after the reading
+    # A minute later on the new clock: still a close reading, so the lamp counts.
+    assert classifier.feed(T - 7200.0 + 60, "150", None) == T - 7200.0 + 60
 
 
 @pytest.mark.parametrize(("state", "fault"), BAD_NUMERIC)

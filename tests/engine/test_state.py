@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custom_components.care_plug.engine import Level, Role
+from custom_components.care_plug.engine import CareEvent, Household, Level, Role
 from custom_components.care_plug.engine.routine import SLOT_SECONDS
 from custom_components.care_plug.engine.state import (
     StateError,
@@ -21,7 +21,17 @@ from custom_components.care_plug.engine.state import (
     to_dict,
 )
 
-from .test_monitor import ATTENTION, HALL, MIN, T0, TV, busy_household, household, tv_on
+from .test_monitor import (
+    ATTENTION,
+    FRIDGE,
+    HALL,
+    MIN,
+    T0,
+    TV,
+    busy_household,
+    household,
+    tv_on,
+)
 from .test_monitor import settings as household_settings
 
 CLOCK = T0 + timedelta(hours=1)
@@ -29,7 +39,8 @@ CLOCK = T0 + timedelta(hours=1)
 
 def saved_document() -> dict[str, Any]:
     house = busy_household()
-    return json.loads(json.dumps(save(house, CLOCK)))
+    document: dict[str, Any] = json.loads(json.dumps(save(house, CLOCK)))
+    return document
 
 
 def test_the_document_restores_the_same_household_with_its_save_time() -> None:
@@ -102,14 +113,97 @@ def test_a_stored_clock_far_ahead_of_this_machine_is_refused() -> None:
     """A clock once set ten years ahead: its deadlines would never come."""
     document = saved_document()
     ahead = (CLOCK + timedelta(days=3650)).timestamp()
-    document["engine"] |= {"now": ahead, "quiet_since": ahead, "last_activity": ahead}
+    moved = ("now", "clock", "quiet_since", "last_activity")
+    document["engine"] |= dict.fromkeys(moved, ahead)
     with pytest.raises(StateError, match="ahead"):
         restore(household_settings(), document, clock=CLOCK)
     # A few hours ahead (a clock corrected since) is still this household.
     near = (CLOCK + timedelta(hours=3)).timestamp()
-    document["engine"] |= {"now": near, "quiet_since": near, "last_activity": near}
+    document["engine"] |= dict.fromkeys(moved, near)
     restored = restore(household_settings(), document, clock=CLOCK).household
     assert restored.level.key == document["engine"]["level"]
+
+
+def _held_household() -> Household:
+    """A plug and a motion sensor; the plug came back a minute ago and is offline again,
+    held; a fridge offline, counted."""
+    house = household({TV: Role.POWER, HALL: Role.PRESENCE, FRIDGE: Role.BACKGROUND_POWER})
+    tv_on(house, T0)
+    house.observe(HALL, "off", T0)
+    house.observe(FRIDGE, "unavailable", T0 + MIN)
+    house.observe(TV, "unavailable", T0 + 2 * MIN)
+    house.observe(TV, "80", T0 + 3 * MIN)
+    house.observe(TV, "unavailable", T0 + 4 * MIN)  # held
+    return house
+
+
+def test_counted_health_and_the_clock_are_saved_and_restored() -> None:
+    house = _held_household()
+    told = T0 - timedelta(hours=2) + 5 * MIN  # the clock set back, from T0 + 4 min
+    house.advance(told)
+    document = json.loads(json.dumps(save(house, CLOCK)))
+    saved_tv = document["engine"]["sources"][TV]
+    assert saved_tv["health"] == "ok"
+    assert saved_tv["held_since"] == told.timestamp()  # moved back with the clock
+    assert document["engine"]["clock"] < document["engine"]["now"]
+    restored = restore(house.settings, document, clock=CLOCK).household
+    assert to_dict(restored) == to_dict(house)
+    assert restored.next_deadline() == house.next_deadline()
+    assert restored.clock == house.clock
+    assert restored.now == house.now
+
+
+def test_a_save_from_before_counted_health_and_the_clock_were_kept_restores() -> None:
+    house = _held_household()
+    document = json.loads(json.dumps(save(house, T0 + 5 * MIN)))
+    document["engine"].pop("clock")
+    for source in document["engine"]["sources"].values():
+        for key in ("health", "held_since", "offline_since", "changed_at", "prompt"):
+            source.pop(key)
+    restored = restore(house.settings, document, clock=T0 + 5 * MIN).household
+    assert restored.clock == restored.now == house.now
+    # Counted as their readings show them; the fridge's return is told at once, as before.
+    assert restored.source_health() == {TV: "unavailable", HALL: "ok", FRIDGE: "unavailable"}
+    out = restored.observe(FRIDGE, "85", T0 + 6 * MIN)
+    assert [e.monitoring.value for e in out if isinstance(e, CareEvent)] == []  # TV still off
+    assert restored.source_health()[FRIDGE] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("health", "flaky"),
+        ("health", 1),
+        ("held_since", "soon"),
+        ("held_since", 1e18),
+        ("offline_since", True),
+        ("changed_at", float("nan")),
+        ("prompt", "yes"),
+    ],
+)
+def test_a_damaged_counted_health_is_refused(key: str, value: Any) -> None:
+    document = json.loads(json.dumps(save(_held_household(), T0 + 5 * MIN)))
+    document["engine"]["sources"][TV][key] = value
+    with pytest.raises(StateError):
+        restore(household_settings({TV: Role.POWER, HALL: Role.PRESENCE,
+                                    FRIDGE: Role.BACKGROUND_POWER}),
+                document, clock=T0 + 5 * MIN)  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["quiet_since", "lost_since", "last_activity"])
+def test_a_time_after_the_stored_engine_clock_is_refused(field: str) -> None:
+    document = saved_document()
+    document["engine"]["clock"] = document["engine"]["now"] - 3600
+    document["engine"][field] = document["engine"]["now"] - 60
+    with pytest.raises(StateError, match="after the stored clock"):
+        restore(household_settings(), document, clock=CLOCK)
+
+
+def test_a_stored_engine_clock_after_its_latest_instant_is_refused() -> None:
+    document = saved_document()
+    document["engine"]["clock"] = document["engine"]["now"] + 60
+    with pytest.raises(StateError, match="clock"):
+        restore(household_settings(), document, clock=CLOCK)
 
 
 def test_a_save_time_ahead_of_the_clock_is_not_believed() -> None:
@@ -124,7 +218,8 @@ def _routine_document() -> dict[str, Any]:
         at = T0 + timedelta(hours=hour)
         house.observe(TV, "80", at)
         house.observe(TV, "0", at + MIN)
-    return json.loads(json.dumps(save(house, T0 + timedelta(hours=201))))
+    document: dict[str, Any] = json.loads(json.dumps(save(house, T0 + timedelta(hours=201))))
+    return document
 
 
 @pytest.mark.parametrize("slot", ["12", True, 10**9, -3])

@@ -35,6 +35,17 @@ _NEVER = math.inf
 # The sun's position is computed at most once per this many seconds per household.
 _SUN_BUCKET = 300.0
 _MICROSECOND = timedelta(microseconds=1)
+# A source whose readings went offline or online within the last `_STEADY` may be flapping
+# (a plug on weak Wi-Fi or Zigbee toggling `unavailable`): a change of its health then
+# counts only once it has lasted `_HOLD`. A quarter of an hour is the default
+# `monitoring_lost_after`, so a flapping plug that really dies still raises
+# `monitoring_lost` when it would have without the hold, and a source that must hold each
+# state that long changes at most 4 times an hour. A steady source's outage counts at once,
+# both ways (docs/architecture.md, "Engine rules").
+_HOLD = 900.0
+_STEADY = 3600.0
+# How a source's health is shown and counted: `ok`, or why it is offline.
+_OK = "ok"
 
 type Output = CareEvent | Activity
 
@@ -49,12 +60,18 @@ def _dt(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
+def _is(output: Output, kind: EventType) -> bool:
+    return isinstance(output, CareEvent) and output.type is kind
+
+
 @dataclass(frozen=True, slots=True)
 class Memory:
     """The household's own state, apart from its sources and routine (engine/state.py
     saves and restores it). Times are Unix seconds; `math.inf` means never."""
 
     now: float
+    # The instant last told (Home Assistant's clock); `now` never goes back, this may.
+    clock: float
     quiet_since: float
     last_activity: float | None
     last_activity_entity: str | None
@@ -76,14 +93,40 @@ class Memory:
     seeded: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How a source's health is counted (engine/state.py saves and restores it)."""
+
+    # What monitoring counts: `ok`, `stale`, `unavailable` or `invalid`.
+    health: str
+    # Since when the source's readings have disagreed with `health` (a change on hold).
+    held_since: float | None
+    # When the offline stretch it is counted in began; None while counted online.
+    offline_since: float | None
+    # When its readings last went offline or online (None: never).
+    changed_at: float | None
+    # Counted offline at once (it had been steady), so its return counts at once too.
+    prompt: bool
+
+
 class _Source:
-    """One watched entity: its classifier and how recently it reported."""
+    """One watched entity: its classifier, how recently it reported, and its counted health.
+
+    `online` is what its readings show; `health` is what monitoring counts. A steady
+    source's outage counts at once, both ways; any other change counts once it has lasted
+    `_HOLD`, so a flapping source changes its counted health a few times an hour at most.
+    """
 
     __slots__ = (
+        "changed_at",
         "classifier",
         "counts_activity",
         "entity_id",
+        "health",
+        "held_since",
         "last_report",
+        "offline_since",
+        "prompt",
         "stale",
         "stale_after",
     )
@@ -98,14 +141,80 @@ class _Source:
         self.stale_after = stale_after if numeric and stale_after > 0 else _NEVER
         self.last_report = now
         self.stale = False
+        self.health = _OK
+        self.held_since: float | None = None
+        self.offline_since: float | None = None
+        self.changed_at: float | None = None
+        self.prompt = False
 
     @property
     def online(self) -> bool:
         return self.classifier.fault is None and not self.stale
 
     @property
+    def actual(self) -> str:
+        """The health its readings show."""
+        return "stale" if self.stale else (self.classifier.fault or _OK)
+
+    @property
+    def counted_online(self) -> bool:
+        return self.health == _OK
+
+    @property
     def stale_at(self) -> float:
         return _NEVER if self.stale else self.last_report + self.stale_after
+
+    @property
+    def held_until(self) -> float:
+        """When the change on hold counts."""
+        return _NEVER if self.held_since is None else self.held_since + _HOLD
+
+    def track(self, t: float, changed: bool) -> bool:
+        """Follow its readings at `t` (`changed`: they just went offline or online);
+        True when the counted health changed."""
+        steady = self.changed_at is None or t - self.changed_at >= _STEADY
+        if changed:
+            self.changed_at = t
+        actual = self.actual
+        if (actual == _OK) == (self.health == _OK):
+            self.held_since = None
+            if actual == self.health:
+                return False
+            self.health = actual  # still offline, for another reason
+            return True
+        if self.held_since is None:
+            at_once = changed and (steady if actual != _OK else self.prompt)
+            if at_once:
+                self._count(actual, t, prompt=actual != _OK)
+                return True
+            self.held_since = t
+        if t < self.held_until:
+            return False
+        self._count(actual, self.held_since, prompt=False)
+        return True
+
+    def _count(self, actual: str, since: float, *, prompt: bool) -> None:
+        self.health = actual
+        self.offline_since = None if actual == _OK else since
+        self.held_since = None
+        self.prompt = prompt
+
+    def came_back(self) -> None:
+        """An activity proves the source works: it counts as online at once."""
+        self.held_since = None
+        if self.health != _OK:
+            self._count(_OK, 0.0, prompt=False)
+
+    def shift(self, seconds: float) -> None:
+        """Move the source's clocks `seconds` back (the clock was set back)."""
+        self.last_report -= seconds
+        if self.held_since is not None:
+            self.held_since -= seconds
+        if self.offline_since is not None:
+            self.offline_since -= seconds
+        if self.changed_at is not None:
+            self.changed_at -= seconds
+        self.classifier.shift(seconds)
 
 
 class Household:
@@ -132,6 +241,7 @@ class Household:
             for entity_id, role in settings.sources.items()
         }  # fmt: skip
         self._now = start
+        self._clock = start
         self._quiet_since = start
         self._last_activity: float | None = None
         self._last_activity_entity: str | None = None
@@ -155,6 +265,8 @@ class Household:
         self._day_start, self._day_end = self._local_day(start)
         self._activity_today = 0
         self._seeded: frozenset[str] = frozenset()
+        # While deadlines are caught up: the instant their events are told (see `_fired`).
+        self._firing: float | None = None
         # The status is rebuilt, lazily, only after something that may change it.
         self._status: HouseholdStatus | None = None
         self._changed = True
@@ -166,6 +278,7 @@ class Household:
         """The household's own state, for engine/state.py to save."""
         return Memory(
             now=self._now,
+            clock=self._clock,
             quiet_since=self._quiet_since,
             last_activity=self._last_activity,
             last_activity_entity=self._last_activity_entity,
@@ -188,6 +301,7 @@ class Household:
     def restore(self, memory: Memory) -> None:
         """Take up `memory` (already checked by engine/state.py) as this household's state."""
         self._now = memory.now
+        self._clock = memory.clock
         self._quiet_since = memory.quiet_since
         self._last_activity = memory.last_activity
         self._last_activity_entity = memory.last_activity_entity
@@ -233,23 +347,53 @@ class Household:
         source.stale = stale
         self._refresh()
 
+    def source_counted(self, entity_id: str) -> SourceHealth:
+        """How a source's health is counted, for engine/state.py to save."""
+        source = self._sources[entity_id]
+        return SourceHealth(
+            source.health, source.held_since, source.offline_since, source.changed_at,
+            source.prompt,
+        )  # fmt: skip
+
+    def restore_source_counted(self, entity_id: str, saved: SourceHealth | None) -> None:
+        """Take up a saved source's counted health (None: a save from before it was kept,
+        counted as its readings show it). Call after its clock and fault are restored."""
+        source = self._sources[entity_id]
+        if saved is None:  # offline as before: its return counts at once, as it used to
+            offline = source.actual != _OK
+            saved = SourceHealth(source.actual, None, None, None, prompt=offline)
+        source.health = saved.health
+        source.held_since = saved.held_since
+        source.offline_since = saved.offline_since
+        if source.offline_since is None and saved.health != _OK:
+            source.offline_since = self._clock
+        source.changed_at = saved.changed_at
+        source.prompt = saved.prompt
+        self._refresh()
+
     # ----------------------------------------------------------------- inputs
 
     def observe(self, entity_id: str, state: str, at: datetime) -> list[Output]:
-        """A source's new state at `at`; returns the activity and care events it causes."""
-        return self.observe_ts(entity_id, state, _ts(at))
+        """A source's new state at `at`; returns the activity and care events it causes.
+
+        `at` is on Home Assistant's clock: a time before the engine's clock means that
+        clock was set back, so the reading keeps its own time and the running clocks move
+        back with it (`_rewind`).
+        """
+        ts = _ts(at)
+        if entity_id in self._sources:
+            self._rewind(ts)
+        return self.observe_ts(entity_id, state, ts)
 
     def observe_ts(self, entity_id: str, state: str, ts: float) -> list[Output]:
-        """`observe` with a Unix timestamp (the replay's fast path)."""
+        """`observe` for recorded history (the replay's fast path, seeding): a row earlier
+        than one already taken is a late row, taken as happening at the engine's clock."""
         source = self._sources.get(entity_id)
         if source is None:
             return []  # a fresh list each time: callers may keep and extend what they get
-        out: list[Output] = []
-        if ts < self._now:
-            ts = self._now  # a late or out-of-order reading is taken as happening now
-        elif ts >= self._due:
-            out = self._advance(ts)
-        self._now = ts
+        ts = max(ts, self._clock)
+        out = self._advance(ts) if ts >= self._due else []
+        self._at(ts)
         classifier = source.classifier
         was_online = source.online
         sun_up: bool | None = None
@@ -260,10 +404,15 @@ class Household:
         # A stale source that reports again has a stale deadline again, even when the
         # reading is bad and leaves it offline: the cached deadline must learn of it.
         was_stale, source.stale = source.stale, False
+        changed = source.online != was_online
+        counted = source.track(ts, changed)
         if activity is not None:
+            source.came_back()
             out = [*out, *self._activity(activity, entity_id)]
-        elif was_stale or source.online != was_online or classifier.pending_until is not None:
+        elif counted:
             out = [*out, *self._health_changed()]
+        elif was_stale or changed or classifier.pending_until is not None:
+            self._refresh()  # a deadline moved (staleness, a change on hold)
         return out
 
     def report(self, entity_id: str, at: datetime) -> list[Output]:
@@ -271,35 +420,38 @@ class Household:
         source = self._sources.get(entity_id)
         if source is None:
             return []
-        ts = max(_ts(at), self._now)
+        ts = _ts(at)
+        self._rewind(ts)
         out = self._advance(ts) if ts >= self._due else []
-        self._now = ts
+        self._at(ts)
         source.last_report = ts
         if source.stale:
             source.stale = False
-            out = [*out, *self._health_changed()]
+            if source.track(ts, source.online):
+                out = [*out, *self._health_changed()]
+            else:
+                self._refresh()
         return out
 
     def advance(self, now: datetime) -> list[Output]:
         """Let time run to `now`: fire every deadline that has passed, in order."""
         ts = _ts(now)
-        if ts < self._now:
-            return []
+        self._rewind(ts)  # after which nothing is due before `ts`
         # A deadline may fall due at the engine's own instant (the routine, seeded
         # mid-silence, finds the silence unusual already): it fires now, so the glue's
         # timer at that instant is never re-armed there again and again.
         out = self._advance(ts) if ts >= self._due else []
-        self._now = ts
+        self._at(ts)
         return out
 
     def check_in(self, now: datetime) -> list[Output]:
         """The resident (or someone on their behalf) says all is well."""
         out = self.advance(now)
-        self._quiet_since = max(self._quiet_since, self._now)
+        self._quiet_since = max(self._quiet_since, self._clock)
         if self._lost_since != _NEVER:
             # The home still cannot be seen, but someone just vouched for the resident: the
             # loss counts from now, so the alert does not come straight back.
-            self._lost_since = self._now
+            self._lost_since = self._clock
         out += self._resolve(ResolvedBy.CHECK_IN)
         self._refresh()
         self._changed = True
@@ -323,7 +475,7 @@ class Household:
         ValueError, with nothing changed, when `until` is not in the future.
         """
         until_ts = _NEVER if until is None else _ts(until)
-        if until_ts <= max(self._now, _ts(now)):
+        if until_ts <= _ts(now):
             raise ValueError("away must end in the future")
         out = self.advance(now)
         out += self._resolve(ResolvedBy.CHECK_IN)
@@ -338,7 +490,7 @@ class Household:
         """The resident is back: monitoring resumes with a fresh inactivity clock."""
         out = self.advance(now)
         if self._away:
-            out += self._end_away(self._now)
+            out += self._end_away(self._clock)
         self._refresh()
         self._changed = True
         return out
@@ -351,12 +503,14 @@ class Household:
         blamed for the silence (their stale clocks restart at `now`). Every event this
         returns carries the downtime; when nothing else happens and the downtime was longer
         than `monitoring_lost_after`, a `monitoring` event says monitoring was lost and is
-        back, so whoever looks after the hardware hears of the gap. Reminders of alerts the
-        catch-up itself raises are left out, and `inactive_seconds` is measured at `now`.
+        back, so whoever looks after the hardware hears of the gap. Reminders are left out
+        when the catch-up raises an alert, and `inactive_seconds` is measured at `now`.
         """
-        start = self._now if down_since is None else max(self._now, _ts(down_since))
+        now_ts = _ts(now)
+        self._rewind(now_ts)  # the clock was set back while nobody watched
+        start = self._clock if down_since is None else max(self._clock, _ts(down_since))
         out = self.advance(_dt(start))
-        resume_ts = max(_ts(now), start)
+        resume_ts = max(now_ts, start)
         for source in self._sources.values():
             if not source.stale:
                 source.last_report = max(source.last_report, resume_ts)
@@ -372,17 +526,19 @@ class Household:
             woke = [
                 self._event(EventType.MONITORING, self._level, previous_monitoring=Monitoring.LOST)
             ]
-        # Told all at once, the catch-up needs no reminders of alerts it raises itself, and
+        # Told all at once, the catch-up needs no reminders when it raises an alert, and
         # each event tells the silence as it is now, not as it was at its deadline.
-        raised_alert = any(isinstance(i, CareEvent) and i.type is EventType.ALERT for i in woke)
+        raised_alert = any(_is(i, EventType.ALERT) for i in (*out, *woke))
         inactive = int(resume_ts - self._quiet_since)
-        for item in woke:
+        told: list[Output] = []
+        for item, after_downtime in [*((i, False) for i in out), *((i, True) for i in woke)]:
             if not isinstance(item, CareEvent):
-                out.append(item)
+                told.append(item)
             elif not (raised_alert and item.type is EventType.REMINDER):
-                out.append(replace(item, downtime_seconds=downtime, inactive_seconds=inactive))
+                down = downtime if after_downtime else item.downtime_seconds
+                told.append(replace(item, downtime_seconds=down, inactive_seconds=inactive))
         self._changed = True
-        return out
+        return told
 
     # ----------------------------------------------------------------- outputs
 
@@ -485,8 +641,14 @@ class Household:
 
     @property
     def now(self) -> datetime:
-        """The latest instant the engine has been told about."""
+        """The latest instant the engine has been told about (it never goes back)."""
         return _dt(self._now)
+
+    @property
+    def clock(self) -> datetime:
+        """The instant last told: Home Assistant's clock, which goes back when that clock
+        is set back. Deadlines are on this clock; the next one always lies after it."""
+        return _dt(self._clock)
 
     def next_escalation(self) -> tuple[datetime, Level] | None:
         """When the level next rises by inactivity, and to what, if nothing happens."""
@@ -497,7 +659,7 @@ class Household:
         if self._level is Level.NORMAL and self._lost_since != _NEVER:
             due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
         if self._routine_usable():
-            due = min(due, max(self._now, self._routine_crossings()[nxt - 1]))
+            due = min(due, max(self._clock, self._routine_crossings()[nxt - 1]))
         return _dt(due), nxt
 
     @property
@@ -553,25 +715,29 @@ class Household:
 
     def source_health(self) -> dict[str, str]:
         """Each source's health: `ok`, `stale`, `unavailable` or `invalid`."""
-        return {
-            s.entity_id: "stale" if s.stale else (s.classifier.fault or "ok")
-            for s in self._sources.values()
-        }
+        return {s.entity_id: s.health for s in self._sources.values()}
 
     # ----------------------------------------------------------------- time
 
     def _advance(self, ts: float) -> list[Output]:
-        """Process every deadline up to and including `ts`."""
+        """Process every deadline up to and including `ts`; their events are told at `ts`."""
         out: list[Output] = []
         due = self._compute_due()
+        self._firing = ts
         while due <= ts:
-            self._now = due
-            out += self._tick(due, ts)
+            if due > self._clock:
+                self._at(due)
+            out += self._tick(due)
             due = self._compute_due()
+        self._firing = None
         self._due = due
+        if len(out) > 1 and any(_is(i, EventType.ALERT) for i in out):
+            # Caught up late, a level rose: its alert is the news, not a reminder of a lower
+            # level told in the same instant (a reminder follows an interval after the alert).
+            out = [i for i in out if not _is(i, EventType.REMINDER)]
         return out
 
-    def _tick(self, t: float, horizon: float) -> list[Output]:
+    def _tick(self, t: float) -> list[Output]:
         out: list[Output] = []
         self._changed = True
         if t >= self._day_end:
@@ -580,18 +746,53 @@ class Household:
             confirmed = source.classifier.confirm(t)
             if confirmed is not None:
                 out += self._activity(confirmed, source.entity_id, refresh=False)
-            if not source.stale and source.last_report + source.stale_after <= t:
+            went_stale = not source.stale and source.last_report + source.stale_after <= t
+            if went_stale:
                 source.stale = True
+            source.track(t, went_stale and source.classifier.fault is None)
         if self._away and self._away_until <= t:
             out += self._end_away(t)
         out += self._update_monitoring()
         out += self._raise_levels(t)
         if self._next_reminder <= t:
             out.append(self._event(EventType.REMINDER, self._level, at=t))
+            # The next one an interval after this one is told: one reminder after a time jump
+            # (none when reminders were switched off since this one was due).
             interval = self._tuning.reminder_interval_seconds
-            skipped = math.floor((horizon - t) / interval)  # after a time jump, one reminder
-            self._next_reminder = t + (skipped + 1) * interval
+            self._next_reminder = self._fired(t) + interval if interval > 0 else _NEVER
         return out
+
+    def _at(self, ts: float) -> None:
+        """`ts` (not before the clock) is the current instant."""
+        self._clock = ts
+        self._now = max(self._now, ts)
+
+    def _fired(self, t: float) -> float:
+        """The instant an event due at `t` is told: later than `t` when caught up late."""
+        return t if self._firing is None else max(t, self._firing)
+
+    def _rewind(self, ts: float) -> None:
+        """The clock went back to `ts`: Home Assistant's clock was set back (or a reading
+        came late). Every running clock moves back with it, so the silence, a monitoring
+        loss, a reminder and a change on hold keep what they had counted, and no deadline
+        waits for the old time to come round again; levels stay as they are. `now` keeps
+        the latest instant ever told."""
+        back = self._clock - ts
+        if back <= 0:
+            return
+        self._clock = ts
+        self._quiet_since -= back
+        if self._last_activity is not None:
+            self._last_activity -= back
+        if self._lost_since != _NEVER:
+            self._lost_since -= back
+        if self._next_reminder != _NEVER:
+            self._next_reminder -= back
+        for source in self._sources.values():
+            source.shift(back)
+        self._routine.block()  # a silence across the jump cannot be measured
+        self._changed = True
+        self._refresh()
 
     def _compute_due(self) -> float:
         due = self._next_reminder
@@ -605,7 +806,7 @@ class Household:
         if self._activity_today:
             due = min(due, self._day_end)  # the count starts again at local midnight
         for source in self._sources.values():
-            due = min(due, source.stale_at)
+            due = min(due, source.stale_at, source.held_until)
             pending = source.classifier.pending_until
             if pending is not None:
                 due = min(due, pending)
@@ -652,11 +853,11 @@ class Household:
         if not self._routine_usable():
             return _NEVER
         check = self._quiet_since + self._routine.shortest_limit
-        if self._now < check:
+        if self._clock < check:
             return check  # no shorter silence is unusual: look closer only then
         attention, warning = self._routine_crossings()
         # Never in the past (a routine seeded mid-silence may find it unusual already).
-        return max(self._now, attention if self._level is Level.NORMAL else warning)
+        return max(self._clock, attention if self._level is Level.NORMAL else warning)
 
     def _routine_crossings(self) -> tuple[float, float]:
         key = (self._quiet_since, self._routine.version)
@@ -692,17 +893,23 @@ class Household:
         return out
 
     def _update_monitoring(self) -> list[Output]:
+        # Counted health (a flapping source's changes held back), so one flapping plug
+        # neither floods monitoring events nor restarts the loss clock at every toggle.
         any_offline = False
         activity_online = False
+        went_dark = -_NEVER  # when the last activity source went offline
         for source in self._sources.values():
-            if source.online:
+            if source.counted_online:
                 activity_online = activity_online or source.counts_activity
             else:
                 any_offline = True
+                if source.counts_activity and source.offline_since is not None:
+                    went_dark = max(went_dark, source.offline_since)
         if activity_online:
             self._lost_since = _NEVER
         elif self._lost_since == _NEVER:
-            self._lost_since = self._now
+            # From when it went dark, not from when a held-back change counted.
+            self._lost_since = min(self._clock, went_dark) if went_dark > -_NEVER else self._clock
         if self._away or not activity_online:
             self._routine.block()  # the home cannot be seen: this silence teaches nothing
         if self._away:
@@ -719,7 +926,7 @@ class Household:
             self._event(EventType.MONITORING, self._level, previous_monitoring=previous)
         ]
         if previous is Monitoring.LOST and self._reason is Reason.MONITORING_LOST:
-            if self._inactivity_level(self._now) is Level.NORMAL:
+            if self._inactivity_level(self._clock) is Level.NORMAL:
                 out += self._resolve(ResolvedBy.MONITORING_RESTORED)
             else:
                 self._reason = Reason.INACTIVITY
@@ -762,7 +969,8 @@ class Household:
             self._acknowledged = False
             interval = self._tuning.reminder_interval_seconds
             if self._level >= Level.WARNING and interval > 0:
-                self._next_reminder = t + interval
+                # From when the alert is told: no reminder in the instant of its alert.
+                self._next_reminder = self._fired(t) + interval
             out.append(self._event(EventType.ALERT, previous, at=t))
         return out
 
@@ -793,7 +1001,10 @@ class Household:
         self._away_until = _NEVER
         self._quiet_since = max(self._quiet_since, t)
         self._lost_since = _NEVER  # a fresh clock for monitoring loss too, if still lost
-        return self._update_monitoring()
+        out = self._update_monitoring()
+        if self._lost_since != _NEVER:
+            self._lost_since = max(self._lost_since, t)
+        return out
 
     def _event(
         self,
@@ -806,7 +1017,7 @@ class Household:
         resolved_by: ResolvedBy | None = None,
         reason: Reason | None = None,
     ) -> CareEvent:
-        t = self._now if at is None else at
+        t = self._clock if at is None else at
         return CareEvent(
             type=kind,
             time=_dt(t),
@@ -816,7 +1027,8 @@ class Household:
             alert_id=self._alert_id,
             last_activity=self.last_activity,
             last_activity_entity=self._last_activity_entity,
-            inactive_seconds=max(0, int(t - self._quiet_since)),
+            # The silence when the event is told, which is later than `t` when caught up late.
+            inactive_seconds=max(0, int(self._fired(t) - self._quiet_since)),
             monitoring=self._monitoring,
             previous_monitoring=previous_monitoring,
             by=by,

@@ -50,6 +50,9 @@ class Classifier:
         """Confirm a held-back change whose window has passed by `ts`."""
         return None
 
+    def shift(self, seconds: float) -> None:
+        """Move remembered times `seconds` back: the clock was set back."""
+
     def save(self) -> dict[str, Any]:
         """A small JSON-able dict of this classifier's memory."""
         return {}
@@ -141,6 +144,10 @@ class PowerClassifier(Classifier):
         self._pending_ts = None
         return pending
 
+    def shift(self, seconds: float) -> None:
+        if self._pending_ts is not None:
+            self._pending_ts -= seconds
+
     def save(self) -> dict[str, Any]:
         return {"level": self._level, "on": self._on, "pending": self._pending_ts,
                 "pending_from": self._pending_from}  # fmt: skip
@@ -205,6 +212,10 @@ class LightClassifier(Classifier):
         ):
             return ts
         return None
+
+    def shift(self, seconds: float) -> None:
+        if self._last is not None:
+            self._last_ts -= seconds
 
     def save(self) -> dict[str, Any]:
         return {"last": self._last, "last_ts": self._last_ts}

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeGuard
 
 from .model import Explanation, Level, Monitoring, Reason
-from .monitor import Household, Memory
+from .monitor import Household, Memory, SourceHealth
 from .settings import HouseholdSettings
 from .values import Fault
 
@@ -34,6 +34,7 @@ _LATEST = 221845392000.0
 # machine's time (a clock once set years ahead, or damage): its deadlines would never come.
 CLOCK_AHEAD_LIMIT = 86400.0
 _EXPLANATION_TEXT = 16
+_HEALTH = frozenset({"ok", "stale", "unavailable", "invalid"})
 
 
 class StateError(ValueError):
@@ -58,9 +59,25 @@ def to_dict(household: Household) -> dict[str, Any]:
     def t(value: float) -> float | None:
         return None if value == _NEVER else value
 
+    def source(entity_id: str, classifier: Any) -> dict[str, Any]:
+        last_report, stale = household.source_clock(entity_id)
+        counted = household.source_counted(entity_id)
+        return {
+            "last_report": last_report,
+            "stale": stale,
+            "fault": classifier.fault,
+            "memory": classifier.save(),
+            "health": counted.health,
+            "held_since": counted.held_since,
+            "offline_since": counted.offline_since,
+            "changed_at": counted.changed_at,
+            "prompt": counted.prompt,
+        }
+
     return {
         "version": STATE_VERSION,
         "now": memory.now,
+        "clock": memory.clock,
         "quiet_since": memory.quiet_since,
         "last_activity": memory.last_activity,
         "last_activity_entity": memory.last_activity_entity,
@@ -77,12 +94,7 @@ def to_dict(household: Household) -> dict[str, Any]:
         "explanation": None if memory.explanation is None else memory.explanation.as_dict(),
         "routine": household.routine.save(),
         "sources": {
-            entity_id: {
-                "last_report": household.source_clock(entity_id)[0],
-                "stale": household.source_clock(entity_id)[1],
-                "fault": classifier.fault,
-                "memory": classifier.save(),
-            }
+            entity_id: source(entity_id, classifier)
             for entity_id, classifier in household.source_memories().items()
         },
     }
@@ -169,17 +181,22 @@ def _restore(  # noqa: PLR0917 (the arguments of `from_dict`, passed on)
     now = fields.time("now")
     if clock is not None and now > clock.timestamp() + CLOCK_AHEAD_LIMIT:
         raise StateError("stored clock is ahead of this machine's clock")
-    quiet_since = fields.time("quiet_since", upto=now)
-    last_activity = fields.optional_time("last_activity", upto=now)
+    # The instant last told, behind `now` after Home Assistant's clock was set back; saves
+    # from before it was kept have only `now`. Every other time lies before it.
+    told = fields.optional_time("clock", upto=now)
+    told = now if told is None else told
+    quiet_since = fields.time("quiet_since", upto=told)
+    last_activity = fields.optional_time("last_activity", upto=told)
     level = Level.from_key(fields.text("level"))
     alert_id = fields.optional_text("alert_id")
     if level is not Level.NORMAL and alert_id is None:
         raise StateError("stored state has a level above normal but no alert id")
-    household = Household(settings, datetime.fromtimestamp(now, UTC), location, time_zone)
-    day_start, count = _activity_today(activity_today, household, now)
+    household = Household(settings, datetime.fromtimestamp(told, UTC), location, time_zone)
+    day_start, count = _activity_today(activity_today, household, told)
     household.restore(
         Memory(
             now=now,
+            clock=told,
             quiet_since=quiet_since,
             last_activity=last_activity,
             last_activity_entity=fields.optional_text("last_activity_entity"),
@@ -191,7 +208,7 @@ def _restore(  # noqa: PLR0917 (the arguments of `from_dict`, passed on)
             next_reminder=fields.never_or_time("next_reminder"),
             away=fields.flag("away"),
             away_until=fields.never_or_time("away_until"),
-            lost_since=fields.never_or_time("lost_since", upto=now),
+            lost_since=fields.never_or_time("lost_since", upto=told),
             monitoring=Monitoring(fields.text("monitoring")),
             explanation=_explanation(data.get("explanation")),
             day_start=day_start,
@@ -205,13 +222,15 @@ def _restore(  # noqa: PLR0917 (the arguments of `from_dict`, passed on)
             household.routine.load(routine)
         except ValueError as err:
             raise StateError(f"stored routine is damaged: {err}") from err
-    _restore_sources(household, data.get("sources", {}), now)
+    _restore_sources(household, data.get("sources", {}), told)
     return household
 
 
 def _restore_sources(household: Household, saved_sources: Any, now: float) -> None:
     """Each source's saved clock and memory; a damaged field of a source starts afresh
-    (a source's memory only refines how its next readings are read)."""
+    (a source's memory only refines how its next readings are read). `now` is the saved
+    engine clock. Its counted health must be whole or absent (a save from before it was
+    kept: counted as its readings show it)."""
     if not isinstance(saved_sources, dict):
         raise StateError("stored state field sources is not an object")
     for entity_id, classifier in household.source_memories().items():
@@ -229,6 +248,23 @@ def _restore_sources(household: Household, saved_sources: Any, now: float) -> No
         memory = saved.get("memory")
         if isinstance(memory, dict):
             classifier.load(memory)  # unknown or damaged fields are ignored there
+        household.restore_source_counted(entity_id, _counted(saved, entity_id, now))
+
+
+def _counted(saved: dict[str, Any], entity_id: str, now: float) -> SourceHealth | None:
+    health = saved.get("health")
+    if health is None:
+        return None
+    if not isinstance(health, str) or health not in _HEALTH:
+        raise StateError(f"stored health of source {entity_id} is unknown")
+    fields = _Fields(saved, f"stored source {entity_id}")
+    return SourceHealth(
+        health=health,
+        held_since=fields.optional_time("held_since", upto=now),
+        offline_since=fields.optional_time("offline_since", upto=now),
+        changed_at=fields.optional_time("changed_at", upto=now),
+        prompt=fields.flag("prompt"),
+    )
 
 
 def _is_time(value: Any) -> TypeGuard[float]:
