@@ -544,6 +544,7 @@ async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> N
         "entity_not_found",
         "entity_in_two_roles",
         "invalid_settings",
+        "entrance_not_presence",
     }
     assert set(strings["config"]["error"]) == errors
     assert set(strings["options"]["error"]) == errors - {"name_empty"}
