@@ -124,7 +124,7 @@ def _routine_row(sensitivity: str) -> str:
     return f"routine, {sensitivity}"
 
 
-REASONS = ("inactivity", "unusual_inactivity", "monitoring_lost")
+REASONS = ("inactivity", "unusual_inactivity", "monitoring_lost", "appliance_left_on")
 ROWS = (
     *(_fixed_row(h) for h in FIXED_TIMERS_H),
     *(_routine_row(s) for s in SENSITIVITY_ORDER),
@@ -286,6 +286,22 @@ class Panel:
                     )
         for row, timer in self.fixed.items():
             out += [Alert(row, t, level, "inactivity") for t, level in timer.check(ts)]
+        return out
+
+    def check_in(self, row: str, ts: float) -> list[Alert]:
+        """The resident answers the prompt of detector `row` at `ts`: all is well."""
+        for sensitivity, engine in self.engines.items():
+            if _routine_row(sensitivity) == row:
+                return [
+                    Alert(row, r.time.timestamp(), r.level, r.reason)
+                    for r in engine.check_in(_dt(ts))
+                    if isinstance(r, CareEvent) and r.type is EventType.ALERT
+                ]
+        timer = self.fixed[row]
+        out = [Alert(row, t, level, "inactivity") for t, level in timer.check(ts)]
+        if timer.away_until is None:
+            timer.quiet_since = max(timer.quiet_since, ts)
+            timer.level = 0
         return out
 
     def levels(self) -> dict[str, int]:
@@ -603,6 +619,42 @@ def _emergency(
     return {row: min(found.get(row, CAP_S), CAP_S) for row in ROWS}
 
 
+def false_with_check_in(
+    home: Home, learn_days: int, eval_days: int, answer: tuple[float, float], rng: random.Random
+) -> dict[str, int]:
+    """False warnings per detector when a resident who is fine and at home answers each
+    `attention` prompt with probability `answer[0]` after `answer[1]` seconds (a check-in).
+
+    Only the run without emergencies changes: a resident in an emergency answers nothing.
+    """
+    probability, delay = answer
+    eval_start = home.day_start(learn_days)
+    eval_end = home.day_start(learn_days + eval_days)
+    warnings = dict.fromkeys(ROWS, 0)
+    pending: list[tuple[float, str]] = []  # (when, row) of check-ins to come
+    panel = Panel.start(home.options, home.start, home.location, home.zone)
+
+    def take(alerts: Iterable[Alert]) -> None:
+        for alert in alerts:
+            if alert.level == Level.WARNING and eval_start <= alert.time < eval_end:
+                warnings[alert.row] += 1
+            when = alert.time + delay
+            answers = alert.level == Level.ATTENTION and home.allowed(when)
+            if answers and rng.random() < probability:
+                pending.append((when, alert.row))
+
+    for day in range(learn_days + eval_days):
+        for item in home.day_items(day):
+            while pending and min(pending)[0] <= item.ts:
+                when, row = min(pending)
+                pending.remove((when, row))
+                take(panel.advance(when))
+                take(panel.check_in(row, when))
+            take(panel.feed(item))
+    take(panel.advance(eval_end))
+    return warnings
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -770,6 +822,46 @@ def render(results: list[HomeResult], meta: dict[str, Any]) -> tuple[str, dict[s
     return "\n".join(lines), {"summary": summary, "target": verdict, "false_reasons": reasons}
 
 
+def render_check_in(
+    results: list[HomeResult], checked: list[tuple[str, float, dict[str, int]]], args: Any
+) -> tuple[str, dict[str, Any]]:
+    """False warnings on the simulated households without and with check-ins."""
+    simulated = [r for r in results if r.column != "Open Smart Home"]
+    days = sum(r.eval_days for r in simulated)
+    lines = [
+        "",
+        f"False warnings when a resident who is fine and at home answers a prompt with "
+        f"probability {args.check_in:g} after {args.check_in_delay:g} min (simulated):",
+        "",
+    ]
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {}
+    for row in ROWS:
+        without = sum(r.warnings[row] for r in simulated)
+        worst_without = max(30.0 * r.warnings[row] / r.eval_days for r in simulated)
+        with_ = sum(found[row] for _c, _d, found in checked)
+        worst_with = max(30.0 * found[row] / d for _c, d, found in checked)
+        figures[row] = {"without": without, "with": with_, "worst_with_per_30": worst_with}
+        rows.append(
+            [
+                row,
+                f"{without / days:.3f}",
+                f"{worst_without:.1f}",
+                f"{with_ / days:.3f}",
+                f"{worst_with:.1f}",
+            ]
+        )
+    header = [
+        "detector",
+        "false warnings / day, no answer",
+        "worst household / 30 days, no answer",
+        "false warnings / day, with check-in",
+        "worst household / 30 days, with check-in",
+    ]
+    lines += _table(header, rows)
+    return "\n".join(lines), figures
+
+
 def write_doc(block: str) -> None:
     text = DOC.read_text(encoding="utf-8")
     begin, end = text.index(BEGIN_MARK), text.index(END_MARK)
@@ -784,7 +876,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="the shared data folder")
     parser.add_argument("--write-doc", action="store_true", help=f"update {DOC}")
+    parser.add_argument(
+        "--check-in",
+        type=float,
+        metavar="P",
+        help="also count false warnings when a resident who is fine answers a prompt "
+        "(attention) with probability P",
+    )
+    parser.add_argument(
+        "--check-in-delay", type=float, default=15.0, metavar="MIN", help="minutes (15)"
+    )
     args = parser.parse_args(argv)
+    checked: list[tuple[str, float, dict[str, int]]] = []  # (column, eval days, warnings)
     began = time.perf_counter()
     eval_days = QUICK_EVAL_DAYS if args.quick else EVAL_DAYS
     emergencies = QUICK_EMERGENCIES if args.quick else EMERGENCIES
@@ -797,6 +900,13 @@ def main(argv: list[str] | None = None) -> None:
             home.plan_absences(LEARN_DAYS + eval_days)
             rng = random.Random(f"{args.seed}:{profile}:{k}:instants")
             results.append(evaluate(home, LEARN_DAYS, eval_days, emergencies, rng))
+            if args.check_in is not None:
+                again = SimulatedHome(profile, seed)
+                again.plan_absences(LEARN_DAYS + eval_days)
+                answers = random.Random(f"{args.seed}:{profile}:{k}:check-in")
+                answer = (args.check_in, args.check_in_delay * 60.0)
+                found = false_with_check_in(again, LEARN_DAYS, eval_days, answer, answers)
+                checked.append((profile, results[-1].eval_days, found))
             print(f"  {home.name}: done at {time.perf_counter() - began:.1f} s", file=sys.stderr)
     osh_path = args.data / OSH_FILE
     if osh_path.exists():
@@ -812,6 +922,10 @@ def main(argv: list[str] | None = None) -> None:
     command = ".venv/bin/python -m benchmarks.accuracy" + (" --quick" if args.quick else "")
     if args.seed != 1:
         command += f" --seed {args.seed}"
+    if args.check_in is not None:
+        command += f" --check-in {args.check_in:g}"
+        if args.check_in_delay != 15.0:
+            command += f" --check-in-delay {args.check_in_delay:g}"
     meta = {
         "command": command,
         "date": datetime.now(UTC).date().isoformat(),
@@ -823,6 +937,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     block, figures = render(results, meta)
     print(block)
+    if args.check_in is not None:
+        text, figures["check_in"] = render_check_in(results, checked, args)
+        print(text)
     print(f"\nruntime: {runtime:.1f} s")
     sensitivities = {
         name: [s.factor, s.attention_margin, s.warning_margin, s.rank]

@@ -5,9 +5,10 @@ N households (default 1,000, `at_risk`: attention 12 h, warning 24 h, critical 3
 stale after 6 h, monitoring lost 15 min later, reminders every 30 min from `warning`) are
 set up, then their plugs never report again. Simulated time advances 48 h in 1-minute
 steps with phcc's `async_fire_time_changed`. Counted: calls of the coordinator's
-`_on_deadline` (and `_on_midnight`), `state_changed`/`state_reported` of Care Plug
-entities, and `Store._async_write_data` of Care Plug stores. The expected counts are
-derived from the thresholds; anything periodic would show as a surplus.
+`_on_deadline` (local midnight, for the day's activity count, is one of its deadlines),
+`state_changed`/`state_reported` of Care Plug entities, and `Store._async_write_data` of
+Care Plug stores. The expected counts are derived from the thresholds; anything periodic
+would show as a surplus.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ def expected_per_household(hours: float) -> dict[str, int]:
 class Counters:
     def __init__(self) -> None:
         self.deadlines = 0
-        self.midnights = 0
         self.writes_in_deadline = 0
         self.writes_elsewhere = 0
         self.store_writes = 0
@@ -70,7 +70,6 @@ class Counters:
 def instrument(counters: Counters) -> Callable[[], None]:
     """Wrap the coordinator's timer callbacks and Store writes; returns an undo."""
     on_deadline = CarePlugCoordinator._on_deadline
-    on_midnight = CarePlugCoordinator._on_midnight
     write = Store._async_write_data
 
     @callback
@@ -82,23 +81,16 @@ def instrument(counters: Counters) -> Callable[[], None]:
         finally:
             counters.in_deadline = False
 
-    @callback
-    def midnight(self: CarePlugCoordinator, _when: datetime) -> None:
-        counters.midnights += 1
-        on_midnight(self, _when)
-
     async def write_data(self: Store[Any], data: dict[str, Any]) -> None:
         if self.key.startswith(f"{DOMAIN}."):
             counters.store_writes += 1
         await write(self, data)
 
     CarePlugCoordinator._on_deadline = deadline  # type: ignore[method-assign]
-    CarePlugCoordinator._on_midnight = midnight  # type: ignore[method-assign]
     Store._async_write_data = write_data  # type: ignore[method-assign]
 
     def undo() -> None:
         CarePlugCoordinator._on_deadline = on_deadline  # type: ignore[method-assign]
-        CarePlugCoordinator._on_midnight = on_midnight  # type: ignore[method-assign]
         Store._async_write_data = write  # type: ignore[method-assign]
 
     return undo
@@ -152,7 +144,6 @@ async def main_async(households: int, hours: float, step_minutes: float) -> dict
         "care_plug_entities": len(ours),
         "deadline_callbacks": counters.deadlines,
         "deadline_callbacks_expected": expected["deadline_total"] * households,
-        "midnight_callbacks": counters.midnights,
         "state_writes": counters.writes_in_deadline + counters.writes_elsewhere,
         "state_writes_per_deadline": round(
             counters.writes_in_deadline / max(1, counters.deadlines), 2
@@ -190,7 +181,6 @@ def main() -> None:
                     r["deadline_callbacks_expected"],
                     r["expected_per_household"]["deadline_total"],
                 ],
-                ["midnight callbacks", r["midnight_callbacks"], 0, 0],
                 [
                     "Store writes",
                     r["store_writes"],

@@ -644,6 +644,7 @@ async def test_every_field_is_explained(hass: HomeAssistant, language: str) -> N
         "invalid_office_root",
         "heartbeat_out_of_range",
         "office_id_taken",
+        "entrance_not_presence",
     }
     # The welfare office's own step (office/hub_flow.py); its options refuse a root in use.
     office = {"name_empty", "invalid_office_root", "tolerance_out_of_range"}

@@ -91,7 +91,8 @@ _SOURCES: dict[str, Any] = {
                             "memory": {}} | _COUNTED,
     "sensor.living_room_illuminance": {"last_report": 1772467200.0, "stale": False,
                                        "fault": None,
-                                       "memory": {"last": 3.0, "last_ts": 1772467200.0}}
+                                       "memory": {"last": 3.0, "last_ts": 1772467200.0,
+                                                  "lit": None}}
                                       | _COUNTED,
     "binary_sensor.hallway_motion": {"last_report": 1772467560.0, "stale": False,
                                      "fault": None, "memory": {"on": False}} | _COUNTED,
@@ -116,6 +117,13 @@ NORMAL_SAVED: dict[str, Any] = {
         "away_until": None,
         "lost_since": None,
         "monitoring": "ok",
+        "appliances": {"version": 1, "durations": {}, "on_since": {}, "kinds": {}},
+        "beginnings": {
+            "version": 1,
+            "gaps": {},
+            "last": ["binary_sensor.hallway_motion", "seen", 1772467500.0],
+        },
+        "presence_away": False,
         "sources": _SOURCES,
     },
     "saved_at": "2026-03-02T16:40:00+00:00",

@@ -2,7 +2,8 @@
 
 Steps: `user` (options: `init`) names the household and picks its risk group;
 `thresholds` asks for the three inactivity times when the group is `custom`; `sources`
-assigns entities to roles, with the signal tuning in a collapsed `advanced` section. The
+assigns entities to roles, marks the entrance doors among the presence sources and names
+the resident's tracker, with the signal tuning in a collapsed `advanced` section. The
 options stored are flat (README, "Options"): the section's values sit at the top level,
 threshold keys only while the group is `custom`, and tuning keys only where they differ
 from the engine's defaults, so a later improvement of a default reaches every household
@@ -28,7 +29,15 @@ from homeassistant.helpers.schema_config_entry_flow import (
     SchemaFlowFormStep,
 )
 
-from .const import CONF_RISK_GROUP, CONF_SENSITIVITY, DOMAIN, ROLE_KEYS, THRESHOLD_KEYS
+from .const import (
+    CONF_ENTRANCE_SOURCES,
+    CONF_RESIDENT,
+    CONF_RISK_GROUP,
+    CONF_SENSITIVITY,
+    DOMAIN,
+    ROLE_KEYS,
+    THRESHOLD_KEYS,
+)
 from .engine.model import DEFAULT_SENSITIVITY, SENSITIVITIES, Role
 from .engine.settings import (
     ACTIVITY_ROLES,
@@ -75,6 +84,11 @@ PRESENCE_DEVICE_CLASSES: Final = [
     "window",
     "garage_door",
 ]
+
+# Binary sensor device classes of a door the resident leaves the home by.
+ENTRANCE_DEVICE_CLASSES: Final = ["door", "opening", "garage_door"]
+# Entities that tell whether the resident is at home.
+RESIDENT_DOMAINS: Final = ["person", "device_tracker"]
 
 # Flow state: the previous risk group, and the placeholders of the last error.
 _STATE_PREVIOUS_GROUP: Final = "previous_risk_group"
@@ -292,6 +306,16 @@ async def _sources_schema(handler: SchemaCommonFlowHandler) -> probatio.Schema:
     schema: dict[probatio.Marker, Any] = {}
     for role, key in ROLE_KEYS.items():
         schema[probatio.Optional(key, default=list)] = source_picker(hass, role, multiple=True)
+    schema[probatio.Optional(CONF_ENTRANCE_SOURCES, default=list)] = selector.EntitySelector(
+        selector.EntitySelectorConfig(
+            multiple=True,
+            filter={"domain": "binary_sensor", "device_class": ENTRANCE_DEVICE_CLASSES},
+        )
+    )
+    # No default: a resident cleared in the form is left out, and so removed.
+    schema[probatio.Optional(CONF_RESIDENT)] = selector.EntitySelector(
+        selector.EntitySelectorConfig(domain=RESIDENT_DOMAINS)
+    )
     schema[probatio.Required(SECTION_ADVANCED, default=dict)] = section(
         ADVANCED_SCHEMA, {"collapsed": True}
     )
@@ -383,19 +407,46 @@ def _sources_options(
     handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
 ) -> dict[str, Any]:
     result: dict[str, Any] = checked_sources(handler.parent_handler.hass, user_input)
+    presence = result[ROLE_KEYS[Role.PRESENCE]]
+    entrances: list[str] = []
+    for value in user_input.get(CONF_ENTRANCE_SOURCES, []):
+        entity_id = _known_entity(handler, value)
+        if entity_id not in presence:
+            raise _fail("entrance_not_presence", entity_id=entity_id)
+        if entity_id not in entrances:
+            entrances.append(entity_id)
+    if entrances:
+        result[CONF_ENTRANCE_SOURCES] = entrances
+    if resident := user_input.get(CONF_RESIDENT):
+        entity_id = _known_entity(handler, resident)
+        if any(entity_id in entities for entities in result.values()):
+            raise _fail("entity_in_two_roles", entity_id=entity_id)
+        result[CONF_RESIDENT] = entity_id
     advanced: dict[str, Any] = user_input[SECTION_ADVANCED]
     tuning = {key: _tuning_value(key, value) for key, value in advanced.items()}
     tuning = {key: value for key, value in tuning.items() if value != _default(key)}
-    options = {key: value for key, value in handler.options.items() if key not in TUNING_KEYS}
+    replaced = (*TUNING_KEYS, CONF_ENTRANCE_SOURCES, CONF_RESIDENT)  # this step's answer
+    options = {key: value for key, value in handler.options.items() if key not in replaced}
     try:
         HouseholdSettings.from_options({**options, **result, **tuning})
     except SettingsError as err:
         raise _fail("invalid_settings", details=str(err)) from err
 
     office = validate_office_section(handler, user_input.get(SECTION_OFFICE, {}))
-    for key in (*TUNING_KEYS, *OFFICE_KEYS):
+    for key in (*TUNING_KEYS, *OFFICE_KEYS, CONF_ENTRANCE_SOURCES, CONF_RESIDENT):
         handler.options.pop(key, None)
     return {**result, **tuning, **office}
+
+
+def _known_entity(handler: SchemaCommonFlowHandler, value: str) -> str:
+    """The entity id of `value` (an entity id, or a registry id), when Home Assistant knows
+    it; `entity_not_found` otherwise."""
+    hass = handler.parent_handler.hass
+    if (entry := er.async_get(hass).async_get(value)) is not None:
+        return entry.entity_id
+    if hass.states.get(value) is not None:
+        return value
+    raise _fail("entity_not_found", entity_id=value)
 
 
 CONFIG_FLOW: Final = {

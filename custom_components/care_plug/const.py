@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .engine.settings import ROLE_KEYS, THRESHOLD_KEYS
+from .engine.settings import ENTRANCE_KEY, ROLE_KEYS, THRESHOLD_KEYS
 
 DOMAIN: Final = "care_plug"
 
@@ -16,6 +16,10 @@ EVENT_CARE: Final = "care_plug_event"
 # Options keys besides the role lists and thresholds (a contract: docs/architecture.md, "Options").
 CONF_RISK_GROUP: Final = "risk_group"
 CONF_SENSITIVITY: Final = "sensitivity"
+# The presence sources that are the entrance door, and the resident's `person` or
+# `device_tracker` (away from home: the household is away); both stored only when set.
+CONF_ENTRANCE_SOURCES: Final = ENTRANCE_KEY
+CONF_RESIDENT: Final = "resident"
 
 # Action names (a contract: docs/architecture.md, "Actions").
 SERVICE_CHECK_IN: Final = "check_in"

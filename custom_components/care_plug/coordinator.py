@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_UNAVAILABLE
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_HOME, STATE_UNAVAILABLE
 from homeassistant.core import (
     CALLBACK_TYPE,
     Context,
@@ -37,8 +37,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from . import issues
-from .const import DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS
-from .engine.model import CareEvent, HouseholdStatus, Level
+from .const import CONF_RESIDENT, DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS
+from .engine.model import OFFLINE_STATES, CareEvent, HouseholdStatus, Level
 from .engine.monitor import Household, Output
 from .engine.settings import HouseholdSettings, options_with_source_replaced
 from .household_store import async_restore, document, household_store
@@ -51,6 +51,18 @@ _LOGGER = logging.getLogger(__package__)
 
 type CarePlugConfigEntry = ConfigEntry[CarePlugCoordinator]
 type CareEventListener = Callable[[CareEvent, dict[str, Any]], None]
+
+
+def _resident_away(tracker: State | None) -> bool:
+    """Whether the resident's `person` or `device_tracker` says they are away from home.
+
+    A tracker that is gone, unavailable or unknown says nothing: the household is then
+    watched as usual, so a phone with a flat battery never silences an alert.
+    """
+    if tracker is None:
+        return False
+    state = tracker.state.strip().lower()
+    return state != STATE_HOME and state not in OFFLINE_STATES
 
 
 class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
@@ -126,6 +138,7 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
             else:
                 outputs += self.household.observe(entity_id, self._reading(source_state), now)
                 issues.async_source_back(hass, self.entry, entity_id)
+        outputs += self._watch_resident(hass, now)
         self.started = True
         self._apply(outputs, save=True)
         if not set(sources) <= self.household.routine_sources:
@@ -216,6 +229,25 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
             self._rename(data["old_entity_id"], data["entity_id"])
         elif data["action"] == "remove":
             self._check_missing(data["entity_id"])
+
+    def _watch_resident(self, hass: HomeAssistant, now: datetime) -> list[Output]:
+        """Follow the resident's tracker, and take up where it is now. Without one (or
+        after it was removed from the options) an away the tracker began ends."""
+        resident = self.entry.options.get(CONF_RESIDENT)
+        if not isinstance(resident, str):
+            return self.household.resident_away(now, False)
+        self._unsubs.append(
+            async_track_state_change_event(hass, resident, self._on_resident_changed)
+        )
+        return self.household.resident_away(now, _resident_away(hass.states.get(resident)))
+
+    @callback
+    def _on_resident_changed(self, event: Event[EventStateChangedData]) -> None:
+        old_state, new_state = event.data["old_state"], event.data["new_state"]
+        away = _resident_away(new_state)
+        if old_state is not None and new_state is not None and away is _resident_away(old_state):
+            return  # a tracker moving within a zone, or between zones away from home
+        self._apply(self.household.resident_away(dt_util.utcnow(), away))
 
     @callback
     def _on_deadline(self, when: datetime) -> None:

@@ -12,8 +12,9 @@ from .engine import state
 from .office.box_options import CONF_OFFICE_ID
 from .office.hub_const import is_office
 
-# The household's name (title and option), and anything a person typed.
-TO_REDACT = {"title", "name", "household", "note", "by"}
+# The household's name (title and option), anything a person typed, and the resident's
+# `person` or `device_tracker` (its entity id is often the person's name).
+TO_REDACT = {"title", "name", "household", "note", "by", "resident"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -30,6 +31,16 @@ async def async_get_config_entry_diagnostics(
     engine["routine"] = {
         "days": coordinator.data.routine_days,
         "ready": coordinator.data.routine_ready,
+    }
+    # So are when each appliance is usually on and how long the home stays quiet after
+    # each kind of start: only how much has been learned.
+    appliances = engine["appliances"]
+    engine["appliances"] = {
+        "sessions": {e: sum(map(len, rings)) for e, rings in appliances["durations"].items()},
+        "on": sorted(appliances["on_since"]),
+    }
+    engine["beginnings"] = {
+        "quiet_spells": sum(sum(map(len, rings)) for rings in engine["beginnings"]["gaps"].values())
     }
     data: dict[str, Any] = {
         "entry": {"title": entry.title, "options": dict(entry.options)},

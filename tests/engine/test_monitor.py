@@ -768,7 +768,7 @@ def test_state_is_small_and_does_not_grow_with_history() -> None:
         house.observe(TV, str(80 + (k % 7)), at)
         house.observe(LUX, str(5 + (k % 3)), at)
     assert len(json.dumps(to_dict(house))) <= size + 50
-    assert size < 2000
+    assert size < 2500  # with what appliances, silences and health holds remember
 
 
 def test_damaged_source_memory_is_ignored() -> None:

@@ -38,7 +38,7 @@ from custom_components.care_plug.const import DOMAIN, EVENT_CARE
 from custom_components.care_plug.diagnostics import async_get_config_entry_diagnostics
 from custom_components.care_plug.office.contract import MAX_PAYLOAD_BYTES, STATUS_KEYS
 
-from ..common import move_to, value
+from ..common import move_to, value, walk
 from ..conftest import HOUSEHOLD_OPTIONS, set_sources
 
 ENTRY_ID = "01JD8Q4V7X0K2M3N4P5R6S7T8V"
@@ -575,7 +575,7 @@ async def test_resend_publishes_the_events_after_since_again(
     await start(hass, freezer)
     await move_to(hass, freezer, ATTENTION_AT)
     await move_to(hass, freezer, WARNING_AT)
-    await move_to(hass, freezer, CRITICAL_AT)
+    await walk(hass, freezer, WARNING_AT, CRITICAL_AT)  # time runs: the reminder is told
     first = wire.events()
     assert [e["type"] for e in first] == ["alert", "alert", "reminder", "alert"]
     wire.clear()

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from custom_components.care_plug.presentation.events import alert_entity_type, event_payload
 from custom_components.care_plug.const import ALERT_EVENT_TYPES
 from custom_components.care_plug.engine.model import (
     CareEvent,
@@ -18,6 +17,7 @@ from custom_components.care_plug.engine.model import (
     Reason,
     ResolvedBy,
 )
+from custom_components.care_plug.presentation.events import alert_entity_type, event_payload
 
 ENTRY_ID = "01JQ4Z8V6W2X3Y4Z5A6B7C8D9E"
 DEVICE_ID = "3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d"

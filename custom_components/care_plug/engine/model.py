@@ -144,13 +144,24 @@ DEFAULT_SENSITIVITY = "normal"
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a silence is unusual, in numbers a sentence can be built from (local times)."""
+    """Why a silence is unusual, in numbers a sentence can be built from (local times).
+
+    `kind` says which judgement found it: `routine` (the time of day), `began` (how the
+    silence began: `source` and its `edge`, with `usual_longest_minutes` the longest quiet
+    spell seen after such a start), `appliance` or `lamp` (`source` has been on since
+    `on_since` and is usually off by `usually_off_by`).
+    """
 
     usual_activities: int
     window_start: str
     window_end: str
     quiet_since: str
     usual_longest_minutes: int
+    kind: str = "routine"
+    source: str | None = None
+    edge: str = ""
+    on_since: str = ""
+    usually_off_by: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +170,11 @@ class Explanation:
             "window_end": self.window_end,
             "quiet_since": self.quiet_since,
             "usual_longest_minutes": self.usual_longest_minutes,
+            "kind": self.kind,
+            "source": self.source,
+            "edge": self.edge,
+            "on_since": self.on_since,
+            "usually_off_by": self.usually_off_by,
         }
 
 

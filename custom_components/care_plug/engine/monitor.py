@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from .appliances import APPLIANCE, LAMP, Appliances, LeftOn
+from .judgement import Beginnings
 from .model import (
+    SENSITIVITIES,
     Activity,
     CareEvent,
     EventType,
@@ -28,7 +31,7 @@ from .model import (
 )
 from .routine import FULL_DAYS, Routine
 from .settings import ACTIVITY_ROLES, HouseholdSettings
-from .signals import Classifier, make_classifier
+from .signals import Classifier, LightClassifier, PowerClassifier, make_classifier
 from .solar import sun_elevation
 
 _NEVER = math.inf
@@ -260,8 +263,9 @@ class Household:
         self._due = start
         self._routine = Routine(settings.sensitivity, settings.warning_after, self._zone)
         self._explanation: Explanation | None = None
-        self._crossing_key: tuple[float, int] | None = None
+        self._crossing_key: tuple[float, int, int] | None = None
         self._crossings = (_NEVER, _NEVER)
+        self._init_detection(settings)
         self._day_start, self._day_end = self._local_day(start)
         self._activity_today = 0
         self._seeded: frozenset[str] = frozenset()
@@ -404,6 +408,7 @@ class Household:
         # A stale source that reports again has a stale deadline again, even when the
         # reading is bad and leaves it offline: the cached deadline must learn of it.
         was_stale, source.stale = source.stale, False
+        self._track(source, ts if activity is None else activity)
         changed = source.online != was_online
         counted = source.track(ts, changed)
         if activity is not None:
@@ -481,6 +486,7 @@ class Household:
         out += self._resolve(ResolvedBy.CHECK_IN)
         self._away = True
         self._away_until = until_ts
+        self._presence_away = False
         out += self._update_monitoring()
         self._refresh()
         self._changed = True
@@ -660,6 +666,9 @@ class Household:
             due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
         if self._routine_usable():
             due = min(due, max(self._clock, self._routine_crossings()[nxt - 1]))
+        left = self._left_on_now()
+        if left is not None and nxt <= self._routine_ceiling():
+            due = min(due, max(self._clock, (left.attention, left.warning)[nxt - 1]))
         return _dt(due), nxt
 
     @property
@@ -711,7 +720,16 @@ class Household:
             self._last_activity_entity = new
         if old in self._seeded:
             self._seeded = (self._seeded - {old}) | {new}
+        self._rename_detection(old, new)
         self._changed = True
+
+    def _rename_detection(self, old: str, new: str) -> None:
+        """What the appliance and beginnings models learned of `old` is now `new`'s."""
+        self._appliances.rename(old, new)
+        self._beginnings.rename(old, new)
+        if self._explanation is not None and self._explanation.source == old:
+            self._explanation = replace(self._explanation, source=new)
+        self._refresh()
 
     def source_health(self) -> dict[str, str]:
         """Each source's health: `ok`, `stale`, `unavailable` or `invalid`."""
@@ -749,6 +767,7 @@ class Household:
             went_stale = not source.stale and source.last_report + source.stale_after <= t
             if went_stale:
                 source.stale = True
+            self._track(source, t if confirmed is None else confirmed)
             source.track(t, went_stale and source.classifier.fault is None)
         if self._away and self._away_until <= t:
             out += self._end_away(t)
@@ -802,7 +821,7 @@ class Household:
             due = min(due, self._quiet_since + self._thresholds[self._level])
             if self._level is Level.NORMAL and self._lost_since != _NEVER:
                 due = min(due, self._lost_since + self._tuning.monitoring_lost_after_seconds)
-            due = min(due, self._routine_due())
+            due = min(due, self._routine_due(), self._left_on_due())
         if self._activity_today:
             due = min(due, self._day_end)  # the count starts again at local midnight
         for source in self._sources.values():
@@ -845,6 +864,10 @@ class Household:
         """
         if self._away:
             return Level.NORMAL
+        if self._last_activity_entity in self.settings.entrances:
+            # The silence began with the entrance door opening: probably out. Only the
+            # resident is prompted; the family hears of it by the fixed thresholds.
+            return Level.ATTENTION if self._monitoring is not Monitoring.LOST else Level.NORMAL
         if self._monitoring is Monitoring.OK:
             return Level.WARNING
         return Level.ATTENTION if self._monitoring is Monitoring.DEGRADED else Level.NORMAL
@@ -860,12 +883,151 @@ class Household:
         return max(self._clock, attention if self._level is Level.NORMAL else warning)
 
     def _routine_crossings(self) -> tuple[float, float]:
-        key = (self._quiet_since, self._routine.version)
+        key = (self._quiet_since, self._routine.version, self._beginnings.version)
         if key != self._crossing_key:
             self._crossing_key = key
             limits = (self._thresholds[0], self._thresholds[1])
-            self._crossings = self._routine.crossings(self._quiet_since, limits)
+            attention, warning = self._routine.crossings(self._quiet_since, limits)
+            began = self._beginnings.current(self._quiet_since, limits)
+            # How the silence began only brings the prompt forward (`attention`): alone,
+            # it warned for nothing too often to tell the family (docs/accuracy.md).
+            self._began = began if began is not None and began.attention < attention else None
+            if began is not None:
+                attention = min(attention, began.attention)
+            self._crossings = (attention, warning)
         return self._crossings
+
+    # ----------------------------------------------------------------- detection
+
+    def _init_detection(self, settings: HouseholdSettings) -> None:
+        """Appliances left on and how a silence began (docs/accuracy.md), judged with
+        the routine's margins; the resident's tracker."""
+        sensitivity = SENSITIVITIES[settings.sensitivity]
+        margins: dict[str, float] = {
+            "factor": sensitivity.factor,
+            "attention_margin": sensitivity.attention_margin,
+            "warning_margin": sensitivity.warning_margin,
+        }
+        self._appliances = Appliances(self._zone, **margins, max_session=settings.warning_after)
+        self._beginnings = Beginnings(self._zone, **margins, max_gap=settings.warning_after)
+        self._began = None  # set when the start of the silence judges first
+        self._left_on_key: tuple[float, int] | None = None
+        self._left_on: LeftOn | None = None
+        self._presence_away = False  # away because the resident's tracker says so
+
+    @property
+    def appliances(self) -> Appliances:
+        """How long each power and light source is usually on (engine/state.py saves it)."""
+        return self._appliances
+
+    @property
+    def beginnings(self) -> Beginnings:
+        """How long silences last by how they began (engine/state.py saves it)."""
+        return self._beginnings
+
+    @property
+    def presence_away(self) -> bool:
+        """Whether the household is away because the resident's tracker says so."""
+        return self._presence_away
+
+    def restore_detection(self, presence_away: bool) -> None:
+        """Take up the saved tracker flag, once engine/state.py has loaded the appliances
+        and beginnings; what they knew of sources no longer watched is forgotten."""
+        self._presence_away = self._away and presence_away
+        watched = set(self._sources)
+        self._appliances.keep_only(watched)
+        self._beginnings.keep_only(watched)
+        self._changed = True
+        self._refresh()
+
+    def resident_away(self, now: datetime, away: bool) -> list[Output]:
+        """The resident's tracker (a `person` or `device_tracker`) says away or home.
+
+        Away: the household is away with no end (no inactivity alerts, the routine learns
+        nothing) until the tracker says home again. An away period someone set by hand is
+        left to its own end.
+        """
+        if away:
+            if self._away:
+                return self.advance(now)
+            out = self.set_away(now, None)
+            self._presence_away = True
+            return out
+        if not self._presence_away:
+            return self.advance(now)
+        self._presence_away = False
+        return self.end_away(now)
+
+    def _track(self, source: _Source, ts: float) -> None:
+        """Tell the appliance model whether `source` is on (power and light sources)."""
+        classifier = source.classifier
+        if isinstance(classifier, PowerClassifier):
+            on: bool | None = classifier.switched_on
+            kind = APPLIANCE
+        elif isinstance(classifier, LightClassifier):
+            on, kind = classifier.lit, LAMP
+        else:
+            return
+        version = self._appliances.version
+        if source.online:
+            self._appliances.update(source.entity_id, kind, ts, on)
+        else:
+            self._appliances.drop(source.entity_id)
+        if self._appliances.version != version:
+            self._changed = True  # the next escalation may have moved
+            self._refresh()
+
+    def _left_on_now(self) -> LeftOn | None:
+        key = (self._quiet_since, self._appliances.version)
+        if key != self._left_on_key:
+            self._left_on_key = key
+            self._left_on = self._appliances.left_on(self._quiet_since)
+        return self._left_on
+
+    def _left_on_due(self) -> float:
+        if self._level >= self._routine_ceiling():
+            return _NEVER
+        left = self._left_on_now()
+        if left is None:
+            return _NEVER
+        return max(self._clock, left.attention if self._level is Level.NORMAL else left.warning)
+
+    def _left_on_level(self, t: float) -> Level:
+        left = self._left_on_now()
+        if left is None or t < left.attention:
+            return Level.NORMAL
+        return min(Level.WARNING if t >= left.warning else Level.ATTENTION, self._routine_ceiling())
+
+    def _judged(self, reason: Reason, t: float) -> Explanation:
+        """The explanation of an alert the routine, a beginning or an appliance raised."""
+        clock = self._routine.clock
+        left = self._left_on_now()
+        if reason is Reason.APPLIANCE_LEFT_ON and left is not None:
+            return Explanation(
+                usual_activities=0, window_start=clock(left.on_since), window_end=clock(t),
+                quiet_since=clock(self._quiet_since),
+                usual_longest_minutes=round(left.usual_seconds / 60.0), kind=left.kind,
+                source=left.entity_id, on_since=clock(left.on_since),
+                usually_off_by=clock(left.on_since + left.usual_seconds),
+            )  # fmt: skip
+        began = self._began
+        if began is not None and began.since == self._quiet_since:
+            return Explanation(
+                usual_activities=0, window_start=clock(began.since), window_end=clock(t),
+                quiet_since=clock(began.since),
+                usual_longest_minutes=round(began.usual_seconds / 60.0), kind="began",
+                source=began.entity_id, edge=began.edge,
+            )  # fmt: skip
+        return self._routine.explain(self._quiet_since, t)
+
+    def _edge(self, entity_id: str) -> str:
+        """How a source's activity began a silence: switched on, switched off, or seen."""
+        classifier = self._sources[entity_id].classifier
+        if isinstance(classifier, PowerClassifier):
+            return "on" if classifier.switched_on else "off"
+        if isinstance(classifier, LightClassifier):
+            return "on" if classifier.lit else "off"
+        return "seen"
 
     # ----------------------------------------------------------------- transitions
 
@@ -877,6 +1039,8 @@ class Household:
             self._last_activity = at
             self._last_activity_entity = entity_id
         if not self._away:  # while away, whoever is in the home is not the resident
+            self._beginnings.learn(entity_id, self._edge(entity_id), at,
+                                   blocked=self._routine.blocked)  # fmt: skip
             self._routine.learn(at)
         self._quiet_since = max(self._quiet_since, at)
         out += self._update_monitoring()
@@ -956,8 +1120,11 @@ class Household:
         unusual = self._unusual_level(t)
         if unusual > target:
             target, reason = unusual, Reason.UNUSUAL_INACTIVITY
-            if self._level < target:
-                self._explanation = self._routine.explain(self._quiet_since, t)
+        left_on = self._left_on_level(t)
+        if left_on > target or (left_on is target and reason is Reason.UNUSUAL_INACTIVITY):
+            target, reason = left_on, Reason.APPLIANCE_LEFT_ON
+        if reason in {Reason.UNUSUAL_INACTIVITY, Reason.APPLIANCE_LEFT_ON} and self._level < target:
+            self._explanation = self._judged(reason, t)
         out: list[Output] = []
         while self._level < target:  # one alert per level, so every rung of a chain hears it
             previous = self._level
@@ -998,6 +1165,7 @@ class Household:
 
     def _end_away(self, t: float) -> list[Output]:
         self._away = False
+        self._presence_away = False
         self._away_until = _NEVER
         self._quiet_since = max(self._quiet_since, t)
         self._lost_since = _NEVER  # a fresh clock for monitoring loss too, if still lost

@@ -124,6 +124,15 @@ class Routine:
         """The silence now running says nothing about the routine (away, home unseen)."""
         self._blocked = True
 
+    @property
+    def blocked(self) -> bool:
+        """Whether the silence now running will teach nothing."""
+        return self._blocked
+
+    def clock(self, ts: float) -> str:
+        """`ts` as a local "HH:MM"."""
+        return _clock(self._local(ts))
+
     def _restart(self, ts: float) -> None:
         self._anchor = ts
         self._slot = self._slot_of(ts)

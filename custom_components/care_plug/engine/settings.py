@@ -21,6 +21,8 @@ ROLE_KEYS: dict[Role, str] = {
     Role.OTHER: "other_sources",
 }
 ACTIVITY_ROLES = frozenset({Role.POWER, Role.LIGHT, Role.PRESENCE, Role.OTHER})
+# Options key of the presence sources that are the home's entrance door (contract).
+ENTRANCE_KEY = "entrance_sources"
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -99,6 +101,8 @@ class HouseholdSettings:
     risk_group: str = DEFAULT_RISK_GROUP
     tuning: Tuning = field(default_factory=Tuning)
     sensitivity: str = DEFAULT_SENSITIVITY
+    # Presence sources that are the home's entrance door (options key `entrance_sources`).
+    entrances: frozenset[str] = frozenset()
 
     @property
     def thresholds(self) -> tuple[float, float, float]:
@@ -135,6 +139,7 @@ class HouseholdSettings:
             risk_group=risk_group,
             tuning=_read_tuning(options),
             sensitivity=sensitivity,
+            entrances=_read_entrances(options, sources),
         )
 
 
@@ -214,6 +219,16 @@ def _read_sources(options: Mapping[str, Any]) -> dict[str, Role]:
     return sources
 
 
+def _read_entrances(options: Mapping[str, Any], sources: dict[str, Role]) -> frozenset[str]:
+    entities = options.get(ENTRANCE_KEY, [])
+    if isinstance(entities, str) or not isinstance(entities, list | tuple):
+        raise SettingsError(f"{ENTRANCE_KEY} must be a list of entity ids")
+    for entity_id in entities:
+        if not isinstance(entity_id, str) or sources.get(entity_id) is not Role.PRESENCE:
+            raise SettingsError(f"{ENTRANCE_KEY} holds {entity_id!r}, not a presence source")
+    return frozenset(entities)
+
+
 def _read_tuning(options: Mapping[str, Any]) -> Tuning:
     values: dict[str, float] = {}
     for key in NUMBER_TUNING:
@@ -234,9 +249,10 @@ def _read_tuning(options: Mapping[str, Any]) -> Tuning:
 def options_with_source_replaced(
     options: Mapping[str, Any], entity_id: str, replacement: str | None
 ) -> dict[str, Any]:
-    """`options` with `entity_id` replaced by `replacement` in its role, or dropped."""
+    """`options` with `entity_id` replaced by `replacement` in its role, or dropped
+    (and so among the entrance doors, which must stay presence sources)."""
     result: dict[str, Any] = dict(options)
-    for key in ROLE_KEYS.values():
+    for key in (*ROLE_KEYS.values(), ENTRANCE_KEY):
         entities = result.get(key)
         if isinstance(entities, list) and entity_id in entities:
             kept = [replacement if e == entity_id else e for e in entities]

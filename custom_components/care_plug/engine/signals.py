@@ -137,6 +137,11 @@ class PowerClassifier(Classifier):
             return None
         return self._pending_ts + self._tuning.power_glitch_seconds
 
+    @property
+    def switched_on(self) -> bool:
+        """Whether the appliance is on (a drop not yet confirmed still counts as on)."""
+        return self._on or self._pending_ts is not None
+
     def confirm(self, ts: float) -> float | None:
         pending = self._pending_ts
         if pending is None or ts < pending + self._tuning.power_glitch_seconds:
@@ -184,7 +189,7 @@ class LightClassifier(Classifier):
     most `light_max_gap_seconds` apart count, since daylight drifts slowly.
     """
 
-    __slots__ = ("_last", "_last_ts", "_tuning")
+    __slots__ = ("_last", "_last_ts", "_tuning", "lit")
     role = Role.LIGHT
 
     def __init__(self, tuning: Tuning) -> None:
@@ -192,6 +197,9 @@ class LightClassifier(Classifier):
         self._tuning = tuning
         self._last: float | None = None
         self._last_ts = 0.0
+        # Whether a lamp is on in the dark; None while that cannot be told (daylight, or
+        # no known sun position: a lamp switched off in daylight leaves no step).
+        self.lit: bool | None = None
 
     def feed(self, ts: float, state: str, sun_up: bool | None) -> float | None:
         t = self._tuning
@@ -204,12 +212,18 @@ class LightClassifier(Classifier):
         last_ts = self._last_ts
         self._last = value
         self._last_ts = ts
+        if sun_up is not False:
+            self.lit = None
+        elif self.lit is None:
+            self.lit = value > t.light_dark_lx  # dusk: a lamp already on shows now
         if last is None or sun_up or (sun_up is None and ts - last_ts > t.light_max_gap_seconds):
             return None
         low = min(last, value)
         if low <= t.light_dark_lx and abs(value - last) > max(
             t.light_step_lx, t.light_step_ratio * low
         ):
+            if sun_up is False:
+                self.lit = value > last and value > t.light_dark_lx
             return ts
         return None
 
@@ -218,11 +232,13 @@ class LightClassifier(Classifier):
             self._last_ts -= seconds
 
     def save(self) -> dict[str, Any]:
-        return {"last": self._last, "last_ts": self._last_ts}
+        return {"last": self._last, "last_ts": self._last_ts, "lit": self.lit}
 
     def load(self, data: dict[str, Any]) -> None:
         self._last = _float_or_none(data.get("last"))
         self._last_ts = _float_or_none(data.get("last_ts")) or 0.0
+        lit = data.get("lit")
+        self.lit = lit if isinstance(lit, bool) else None
 
 
 class PresenceClassifier(Classifier):

@@ -19,12 +19,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeGuard
 
+from .appliances import APPLIANCE, APPLIANCES_VERSION, LAMP
+from .judgement import EDGES, JUDGEMENT_VERSION
 from .model import Explanation, Level, Monitoring, Reason
 from .monitor import Household, Memory, SourceHealth
 from .settings import HouseholdSettings
 from .values import Fault
 
 STATE_VERSION = 1
+_FRESH_APPLIANCES = {"version": APPLIANCES_VERSION}
+_FRESH_BEGINNINGS = {"version": JUDGEMENT_VERSION}
 _NEVER = math.inf
 # The times a household can hold: from 1970 to the year 9000, far from where adding a
 # threshold (at most 14 days) or a reminder could overflow a datetime.
@@ -34,6 +38,10 @@ _LATEST = 221845392000.0
 # machine's time (a clock once set years ahead, or damage): its deadlines would never come.
 CLOCK_AHEAD_LIMIT = 86400.0
 _EXPLANATION_TEXT = 16
+_EXPLANATION_KINDS = frozenset({"routine", "began", APPLIANCE, LAMP})
+_EXPLANATION_EDGES = frozenset({"", *EDGES})
+# Home Assistant's limit for an entity id.
+_ENTITY_ID_TEXT = 255
 _HEALTH = frozenset({"ok", "stale", "unavailable", "invalid"})
 
 
@@ -93,6 +101,9 @@ def to_dict(household: Household) -> dict[str, Any]:
         "monitoring": memory.monitoring.value,
         "explanation": None if memory.explanation is None else memory.explanation.as_dict(),
         "routine": household.routine.save(),
+        "appliances": household.appliances.save(),
+        "beginnings": household.beginnings.save(),
+        "presence_away": household.presence_away,
         "sources": {
             entity_id: source(entity_id, classifier)
             for entity_id, classifier in household.source_memories().items()
@@ -222,8 +233,35 @@ def _restore(  # noqa: PLR0917 (the arguments of `from_dict`, passed on)
             household.routine.load(routine)
         except ValueError as err:
             raise StateError(f"stored routine is damaged: {err}") from err
+    _restore_detection(household, data, now)
     _restore_sources(household, data.get("sources", {}), told)
     return household
+
+
+def _restore_detection(household: Household, data: dict[str, Any], now: float) -> None:
+    """The appliances' sessions and the silences by how they began. Saves from before
+    they were learned have none; a damaged one starts afresh, like a source's memory:
+    it only brings a judgement forward, and relearns in days (the fixed thresholds and
+    the routine are untouched)."""
+    appliances = data.get("appliances")
+    if appliances is not None:
+        try:
+            household.appliances.load(appliances)
+            on_since = household.appliances.save()["on_since"].values()
+            if not all(_is_time(ts) and ts <= now for ts in on_since):
+                raise ValueError("an appliance session starts at no time a clock showed")
+        except TypeError, ValueError:
+            household.appliances.load(_FRESH_APPLIANCES)
+    beginnings = data.get("beginnings")
+    if beginnings is not None:
+        try:
+            household.beginnings.load(beginnings)
+            last = household.beginnings.save()["last"]
+            if last is not None and not (_is_time(last[2]) and last[2] <= now):
+                raise ValueError("a silence starts at no time a clock showed")
+        except TypeError, ValueError:
+            household.beginnings.load(_FRESH_BEGINNINGS)
+    household.restore_detection(_Fields(data).flag("presence_away"))
 
 
 def _restore_sources(household: Household, saved_sources: Any, now: float) -> None:
@@ -334,12 +372,31 @@ def _explanation(data: Any) -> Explanation | None:
     texts = [fields.text(key) for key in ("window_start", "window_end", "quiet_since")]
     if any(len(text) > _EXPLANATION_TEXT for text in texts):
         raise StateError("stored explanation holds overlong text")
+    # What an appliance, a lamp or the start of the silence explains; older saves have
+    # none of these keys and explain by the time of day.
+    kind = data.get("kind", "routine")
+    if not isinstance(kind, str) or kind not in _EXPLANATION_KINDS:
+        raise StateError("stored explanation has an unknown kind")
+    edge = data.get("edge", "")
+    if not isinstance(edge, str) or edge not in _EXPLANATION_EDGES:
+        raise StateError("stored explanation has an unknown edge")
+    source = fields.optional_text("source")
+    if source is not None and len(source) > _ENTITY_ID_TEXT:
+        raise StateError("stored explanation holds overlong text")
+    times = [fields.text(key) if key in data else "" for key in ("on_since", "usually_off_by")]
+    if any(len(text) > _EXPLANATION_TEXT for text in times):
+        raise StateError("stored explanation holds overlong text")
     return Explanation(
         usual_activities=fields.count("usual_activities"),
         window_start=texts[0],
         window_end=texts[1],
         quiet_since=texts[2],
         usual_longest_minutes=fields.count("usual_longest_minutes"),
+        kind=kind,
+        source=source,
+        edge=edge,
+        on_since=times[0],
+        usually_off_by=times[1],
     )
 
 

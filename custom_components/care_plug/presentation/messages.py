@@ -1,4 +1,6 @@
-"""The plain sentence in every care event's `message` (docs/architecture.md, "Events"), in English or Korean.
+"""The plain sentence in every care event's `message`, in English or Korean.
+
+The payload it belongs to: docs/architecture.md, "Events".
 
 One sentence per event, built only from the household's display name and the event itself:
 no entity ids, addresses or other personal data (the one exception is `by` of an
@@ -72,6 +74,8 @@ def explain(explanation: Explanation, language: str) -> str:
     """
     e = explanation
     korean = _is_korean(language)
+    if e.kind in ("appliance", "lamp", "began"):
+        return _explain_judged(e, korean)
     if e.usual_activities >= 1:
         if korean:
             return (
@@ -89,6 +93,40 @@ def explain(explanation: Explanation, language: str) -> str:
     return (
         f"none since {e.quiet_since}; at this time of day a quiet spell usually ends within {usual}"
     )
+
+
+# How a silence began (the edge of its last activity), for the `began` explanation.
+_EN_BEGAN: Final = {
+    "on": "an appliance or lamp was switched on",
+    "off": "an appliance or lamp was switched off",
+    "seen": "the last sign of activity",
+}
+_KO_BEGAN: Final = {
+    "on": "가전이나 조명을 켠 뒤",
+    "off": "가전이나 조명을 끈 뒤",
+    "seen": "마지막 활동 뒤",
+}
+
+
+def _explain_judged(e: Explanation, korean: bool) -> str:
+    """An appliance or lamp left on, or a silence judged by how it began."""
+    if e.kind == "began":
+        usual = format_duration(e.usual_longest_minutes * 60, "ko" if korean else "en")
+        if korean:
+            return (
+                f"{e.quiet_since}에 {_KO_BEGAN.get(e.edge, _KO_BEGAN['seen'])} 활동 없음,"
+                f" 이럴 때는 보통 {usual} 안에 다시 활동이 있음"
+            )
+        began = _EN_BEGAN.get(e.edge, _EN_BEGAN["seen"])
+        return (
+            f"quiet since {e.quiet_since}, when {began}; after that the home is usually"
+            f" active again within {usual}"
+        )
+    if korean:
+        thing = "조명" if e.kind == "lamp" else "가전제품"
+        return f"{thing}이 {e.on_since}부터 켜져 있음, 평소에는 {e.usually_off_by}까지 꺼짐"
+    thing = "a lamp" if e.kind == "lamp" else "an appliance"
+    return f"{thing} has been on since {e.on_since}, usually off by {e.usually_off_by}"
 
 
 def care_message(event: CareEvent, household: str, language: str) -> str:
@@ -205,6 +243,11 @@ class _English(_Sentences):
                     f"quieter than usual for this time of day ({explain(event.explanation, 'en')}),"
                     f" with no sign of activity for {self.inactive}"
                 )
+            if event.reason is Reason.APPLIANCE_LEFT_ON and event.explanation is not None:
+                cause = (
+                    f"left on for far longer than usual ({explain(event.explanation, 'en')}),"
+                    f" with no sign of activity for {self.inactive}"
+                )
             return f"{cause}; care level is now {level}"
         if event.type is EventType.ACKNOWLEDGED:
             by = f" by {event.by.strip()}" if event.by and event.by.strip() else ""
@@ -308,6 +351,11 @@ class _Korean(_Sentences):
             if event.reason is Reason.UNUSUAL_INACTIVITY and event.explanation is not None:
                 cause = (
                     f"평소 이 시간대보다 조용하고({explain(event.explanation, 'ko')})"
+                    f" {self.inactive} 동안 활동이 없어"
+                )
+            if event.reason is Reason.APPLIANCE_LEFT_ON and event.explanation is not None:
+                cause = (
+                    f"평소보다 훨씬 오래 켜져 있고({explain(event.explanation, 'ko')})"
                     f" {self.inactive} 동안 활동이 없어"
                 )
             return f"{cause} 돌봄 단계가 {_KO_LEVEL_SUBJECT[event.level]} 되었습니다"
