@@ -125,6 +125,39 @@ async def test_the_resident_cannot_also_be_a_source(hass: HomeAssistant) -> None
 
 
 @pytest.mark.usefixtures("flat")
+async def test_a_resident_unknown_to_home_assistant_is_refused(hass: HomeAssistant) -> None:
+    result = await start(hass, "Mum", "at_risk")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**SOURCES, "resident": "person.nobody"}
+    )
+    assert result["errors"] == {"base": "entity_not_found"}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["entity_id"] == "person.nobody"
+
+
+@pytest.mark.usefixtures("flat")
+async def test_a_door_listed_twice_and_a_resident_by_registry_id_are_stored_once_by_id(
+    hass: HomeAssistant,
+) -> None:
+    from homeassistant.helpers import entity_registry as er
+
+    tracker = er.async_get(hass).async_get_or_create(
+        "device_tracker", "mobile_app", "mums_phone", suggested_object_id="mums_phone"
+    )
+    hass.states.async_set(tracker.entity_id, "home")
+    result = await start(hass, "Mum", "at_risk")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**WITH_DOOR, "entrance_sources": [DOOR, DOOR], "resident": tracker.id},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    options = result["result"].options
+    assert options["entrance_sources"] == [DOOR]
+    assert options["resident"] == tracker.entity_id
+
+
+@pytest.mark.usefixtures("flat")
 async def test_the_options_flow_shows_changes_and_clears_them(hass: HomeAssistant) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
