@@ -5,7 +5,8 @@
 docs/architecture.md ("The welfare office link") says: a retained `status` (every change
 and every heartbeat), a retained `availability` `online`, and numbered `event`s (an event
 is followed by the status it changed, as a box sends them). Households are `BX-00000`,
-`BX-00001`... and share no name.
+`BX-00001`... and share no name. With `--districts K` they are spread over K topic roots
+(`care_plug/d1`..., one office entry each), household i in district i mod K.
 
 It is driven by the benchmark through stdin, one JSON command a line, and answers each on
 stdout with one JSON line when done:
@@ -56,6 +57,12 @@ RESOLVED_TEXT = "{office_id}: activity again ({entity}); the care level is back 
 def office_id(index: int) -> str:
     """The pseudonymous case id of household `index`."""
     return f"BX-{index:05d}"
+
+
+def district_root(root: str, district: int, districts: int) -> str:
+    """The topic root of a district's households: `root` alone when there is one office,
+    else `root/d1`, `root/d2`... (household i is in district i mod `districts`)."""
+    return root if districts == 1 else f"{root}/d{district + 1}"
 
 
 def now_iso() -> str:
@@ -151,10 +158,10 @@ class Household:
 class Boxes:
     """N households behind one MQTT connection (QoS 1, as boxes publish)."""
 
-    def __init__(self, port: int, households: int, root: str, seed: int) -> None:
+    def __init__(self, port: int, households: int, root: str, districts: int, seed: int) -> None:
         start = datetime.now(UTC)
         self.households = [Household(i, start) for i in range(households)]
-        self.root = root
+        self.roots = [district_root(root, d, districts) for d in range(districts)]
         self.random = random.Random(seed)
         self._unacked = 0
         self._lock = threading.Condition()
@@ -181,7 +188,8 @@ class Boxes:
     def publish(self, household: Household, kind: str, payload: str, retain: bool) -> None:
         with self._lock:
             self._unacked += 1
-        topic = f"{self.root}/{office_id(household.index)}/{kind}"
+        root = self.roots[household.index % len(self.roots)]
+        topic = f"{root}/{office_id(household.index)}/{kind}"
         self._client.publish(topic, payload, qos=1, retain=retain)
 
     def publish_status(self, household: Household) -> None:
@@ -273,9 +281,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--households", type=int, required=True)
     parser.add_argument("--root", default=ROOT)
+    parser.add_argument("--districts", type=int, default=1)
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
-    boxes = Boxes(args.port, args.households, args.root, args.seed)
+    boxes = Boxes(args.port, args.households, args.root, args.districts, args.seed)
     try:
         for line in sys.stdin:
             command = json.loads(line)
