@@ -52,12 +52,14 @@ import gc
 import json
 import math
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -84,7 +86,8 @@ ENTITIES_PER_HOUSEHOLD = 7  # 4 sensors, the alert, 2 buttons
 HEARTBEAT_SECONDS = 300.0
 EVENTS_PER_DAY = 5.0
 BURST = 1000
-# No new entity for this long: Home Assistant has stopped adding them (its limit).
+# Nothing new for this long: the rest is not coming (Home Assistant's entity limit, or
+# messages the broker dropped).
 STALL_SECONDS = 5.0
 OFFICE_STORE_PREFIX = f"{DOMAIN}.office."
 TARGETS = {
@@ -211,6 +214,19 @@ def count_office_writes() -> Callable[[], int]:
     return lambda: writes[0]
 
 
+@contextmanager
+def scratch_dirs(count: int) -> Iterator[tuple[str, ...]]:
+    """Temporary configuration directories, removed afterwards. Use them around
+    `asyncio.run`: a stopped core may still be writing its registries in a thread, and
+    `asyncio.run` waits for those threads before it returns."""
+    paths = tuple(tempfile.mkdtemp(prefix="careplug-office-") for _ in range(count))
+    try:
+        yield paths
+    finally:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 async def until(condition: Callable[[], bool], timeout: float, step: float = 0.02) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -218,6 +234,17 @@ async def until(condition: Callable[[], bool], timeout: float, step: float = 0.0
             return False
         await asyncio.sleep(step)
     return True
+
+
+async def settle(count: Callable[[], int], target: int) -> tuple[int, float]:
+    """Wait until `count()` reaches `target` or stops growing for STALL_SECONDS (what is
+    missing is not coming: dropped, or refused); (the count, when it last grew)."""
+    seen, last = count(), time.perf_counter()
+    while seen < target and time.perf_counter() - last < STALL_SECONDS:
+        await asyncio.sleep(0.02)
+        if (now := count()) != seen:
+            seen, last = now, time.perf_counter()
+    return seen, last
 
 
 async def connect_mqtt(hass: HomeAssistant, port: int, *, discovery: bool = True) -> float:
@@ -284,24 +311,19 @@ async def start_office(
     def seen() -> int:
         return sum(len(hub.state.households) for hub in hubs)
 
-    all_heard = await until(lambda: seen() >= households, 180)
-    heard = time.perf_counter() - begin
-    created, last = 0, time.perf_counter()
-    while created < expected and time.perf_counter() - last < STALL_SECONDS:
-        await asyncio.sleep(0.02)
-        if (count := hass.states.async_entity_ids_count() - baseline) != created:
-            created, last = count, time.perf_counter()
+    heard_count, heard = await settle(seen, households)
+    created, last = await settle(lambda: hass.states.async_entity_ids_count() - baseline, expected)
     seconds = last - begin
     cpu = time.process_time() - cpu
     result: dict[str, Any] = {
         "seconds": round(seconds, 3),
         "entry_setup_seconds": round(set_up, 3),
-        "all_households_seconds": round(heard, 3),
+        "all_households_seconds": round(heard - begin, 3),
         "cpu_seconds": round(cpu, 3),
         "households_seen": seen(),
         "entities": created,
         "entities_expected": expected,
-        "complete": all_heard and created >= expected,
+        "complete": heard_count >= households and created >= expected,
     }
     if trace:
         await hass.async_block_till_done()
@@ -390,7 +412,10 @@ async def measure(
     bursts: int,
     discovery: bool,
     districts: int,
+    dirs: tuple[str, str],
 ) -> dict[str, Any]:
+    """Every figure for one size; `dirs`: the configuration directories of the first start
+    (and restart) and of the traced start."""
     writes = count_office_writes()
     boxes = await Boxes.start(broker.port, households, districts)
     result: dict[str, Any] = {
@@ -401,123 +426,123 @@ async def measure(
     try:
         retained = await boxes.ask(do="retained")
         result["retained_publish"] = retained
-        with tempfile.TemporaryDirectory(prefix="careplug-office-") as config_dir:
-            # ---------------------------------------------------------- first start
-            async with running_hass(config_dir) as hass:
-                result["mqtt_connect_seconds"] = round(
-                    await connect_mqtt(hass, broker.port, discovery=discovery), 3
-                )
-                result["startup_first"] = await start_office(hass, households, districts)
-                hubs: list[OfficeHub] = [
-                    entry.runtime_data for entry in hass.config_entries.async_entries(DOMAIN)
-                ]
-                watch = Watch(hass)
-                # Let the first save and the start's grace pass before measuring.
-                await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
+        config_dir, memory_dir = dirs
+        # ---------------------------------------------------------- first start
+        async with running_hass(config_dir) as hass:
+            result["mqtt_connect_seconds"] = round(
+                await connect_mqtt(hass, broker.port, discovery=discovery), 3
+            )
+            result["startup_first"] = await start_office(hass, households, districts)
+            hubs: list[OfficeHub] = [
+                entry.runtime_data for entry in hass.config_entries.async_entries(DOMAIN)
+            ]
+            watch = Watch(hass)
+            # Let the first save and the start's grace pass before measuring.
+            await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
 
-                idle_cpu, idle_wall, _ = await cpu_window(hass, float(window))
-                idle = idle_cpu / idle_wall
+            idle_cpu, idle_wall, _ = await cpu_window(hass, float(window))
+            idle = idle_cpu / idle_wall
 
-                writes_before, states_before, events_before = (
-                    writes(),
-                    watch.state_writes,
-                    len(watch.events),
-                )
-                broker_cpu = broker.cpu_seconds()
-                accel_cpu, accel_wall, sent = await cpu_window(
-                    hass, steady(boxes, watch, factor, window)
-                )
-                accel = accel_cpu / accel_wall
-                steady_accel = {
-                    "factor": factor,
+            writes_before, states_before, events_before = (
+                writes(),
+                watch.state_writes,
+                len(watch.events),
+            )
+            broker_cpu = broker.cpu_seconds()
+            accel_cpu, accel_wall, sent = await cpu_window(
+                hass, steady(boxes, watch, factor, window)
+            )
+            accel = accel_cpu / accel_wall
+            steady_accel = {
+                "factor": factor,
+                "sent": sent,
+                "cpu_seconds": round(accel_cpu, 3),
+                "wall_seconds": round(accel_wall, 3),
+                "cpu_per_second": round(accel, 5),
+                "events_fired": len(watch.events) - events_before,
+                "state_writes": watch.state_writes - states_before,
+                "office_saves": writes() - writes_before,
+                "broker_cpu_per_second": round((broker.cpu_seconds() - broker_cpu) / accel_wall, 5),
+                "cpu_us_per_message": round(
+                    (accel_cpu - idle * accel_wall)
+                    / max(1, sent["statuses"] + sent["events"])
+                    * 1e6,
+                    1,
+                ),
+            }
+            # Each office saves on its own, after a quiet spell of its own households.
+            one_save = save_cpu_seconds(hubs[0])
+            events_per_second = households * EVENTS_PER_DAY / 86400
+            saves = districts * saves_per_second(events_per_second / districts)
+            scaled = idle + (accel - idle) / factor + one_save * saves
+            result["steady"] = {
+                "idle_cpu_per_second": round(idle, 5),
+                "accelerated": steady_accel,
+                "save_cpu_ms": round(one_save * 1000, 2),
+                "saves_per_hour": round(saves * 3600, 1),
+                "scaled_cpu_per_second": round(scaled, 5),
+                "statuses_per_second": round(households / HEARTBEAT_SECONDS, 3),
+                "events_per_second": round(events_per_second, 4),
+                "state_writes_per_second": round(
+                    steady_accel["state_writes"] / accel_wall / factor, 3
+                ),
+            }
+            if real > 0:
+                writes_before, events_before = writes(), len(watch.events)
+                real_cpu, real_wall, sent = await cpu_window(hass, steady(boxes, watch, 1.0, real))
+                result["steady"]["real_rate"] = {
                     "sent": sent,
-                    "cpu_seconds": round(accel_cpu, 3),
-                    "wall_seconds": round(accel_wall, 3),
-                    "cpu_per_second": round(accel, 5),
+                    "cpu_per_second": round(real_cpu / real_wall, 5),
                     "events_fired": len(watch.events) - events_before,
-                    "state_writes": watch.state_writes - states_before,
                     "office_saves": writes() - writes_before,
-                    "broker_cpu_per_second": round(
-                        (broker.cpu_seconds() - broker_cpu) / accel_wall, 5
-                    ),
-                    "cpu_us_per_message": round(
-                        (accel_cpu - idle * accel_wall)
-                        / max(1, sent["statuses"] + sent["events"])
-                        * 1e6,
-                        1,
-                    ),
                 }
-                # Each office saves on its own, after a quiet spell of its own households.
-                one_save = save_cpu_seconds(hubs[0])
-                events_per_second = households * EVENTS_PER_DAY / 86400
-                saves = districts * saves_per_second(events_per_second / districts)
-                scaled = idle + (accel - idle) / factor + one_save * saves
-                result["steady"] = {
-                    "idle_cpu_per_second": round(idle, 5),
-                    "accelerated": steady_accel,
-                    "save_cpu_ms": round(one_save * 1000, 2),
-                    "saves_per_hour": round(saves * 3600, 1),
-                    "scaled_cpu_per_second": round(scaled, 5),
-                    "statuses_per_second": round(households / HEARTBEAT_SECONDS, 3),
-                    "events_per_second": round(events_per_second, 4),
-                    "state_writes_per_second": round(
-                        steady_accel["state_writes"] / accel_wall / factor, 3
-                    ),
-                }
-                if real > 0:
-                    writes_before, events_before = writes(), len(watch.events)
-                    real_cpu, real_wall, sent = await cpu_window(
-                        hass, steady(boxes, watch, 1.0, real)
-                    )
-                    result["steady"]["real_rate"] = {
-                        "sent": sent,
-                        "cpu_per_second": round(real_cpu / real_wall, 5),
-                        "events_fired": len(watch.events) - events_before,
-                        "office_saves": writes() - writes_before,
-                    }
 
-                # ---------------------------------------------------------- bursts
-                runs = []
-                count = min(BURST, households)
-                for _ in range(bursts):
-                    for kind in ("alert", "resolved"):
-                        first = len(watch.events)
-                        cpu, begin = time.process_time(), time.perf_counter()
-                        sent = await boxes.ask(do="burst", count=count, type=kind)
-                        done = await until(lambda f=first: len(watch.events) - f >= count, 120)  # type: ignore[misc]
-                        wall = time.perf_counter() - begin
-                        cpu = time.process_time() - cpu
-                        fired = watch.events[first:]
-                        if kind == "alert":
-                            lat = latencies(fired)
-                            runs.append(
-                                {
-                                    "fired": len(fired),
-                                    "complete": done,
-                                    "p50_seconds": round(percentile(lat, 0.5), 4),
-                                    "p99_seconds": round(percentile(lat, 0.99), 4),
-                                    "max_seconds": round(max(lat), 4),
-                                    "publish_seconds": sent["publish_seconds"],
-                                    "office_cpu_seconds": round(cpu, 3),
-                                    "wall_seconds": round(wall, 3),
-                                }
-                            )
-                        await asyncio.sleep(2)
-                result["burst"] = {
-                    "count": count,
-                    "runs": runs,
-                    "p50_seconds": round(statistics.median(r["p50_seconds"] for r in runs), 4),
-                    "p99_seconds": round(statistics.median(r["p99_seconds"] for r in runs), 4),
-                    "dropped_by_office": sum(sum(hub.state.dropped.values()) for hub in hubs),
-                    "duplicates": sum(hub.state.duplicates for hub in hubs),
-                }
-                watch.close()
-            # ---------------------------------------------------------- restart
-            async with running_hass(config_dir) as hass:
-                await connect_mqtt(hass, broker.port, discovery=discovery)
-                result["startup_restart"] = await start_office(hass, households, districts)
+            # ---------------------------------------------------------- bursts
+            runs = []
+            count = min(BURST, households)
+            for _ in range(bursts):
+                for kind in ("alert", "resolved"):
+                    first = len(watch.events)
+                    cpu, begin = time.process_time(), time.perf_counter()
+                    sent = await boxes.ask(do="burst", count=count, type=kind)
+                    fired_count, _ = await settle(
+                        lambda f=first: len(watch.events) - f,  # type: ignore[misc]
+                        count,
+                    )
+                    done = fired_count >= count
+                    wall = time.perf_counter() - begin
+                    cpu = time.process_time() - cpu
+                    fired = watch.events[first:]
+                    if kind == "alert":
+                        lat = latencies(fired) or [math.nan]
+                        runs.append(
+                            {
+                                "fired": len(fired),
+                                "complete": done,
+                                "p50_seconds": round(percentile(lat, 0.5), 4),
+                                "p99_seconds": round(percentile(lat, 0.99), 4),
+                                "max_seconds": round(max(lat), 4),
+                                "publish_seconds": sent["publish_seconds"],
+                                "office_cpu_seconds": round(cpu, 3),
+                                "wall_seconds": round(wall, 3),
+                            }
+                        )
+                    await asyncio.sleep(2)
+            result["burst"] = {
+                "count": count,
+                "runs": runs,
+                "p50_seconds": round(statistics.median(r["p50_seconds"] for r in runs), 4),
+                "p99_seconds": round(statistics.median(r["p99_seconds"] for r in runs), 4),
+                "dropped_by_office": sum(sum(hub.state.dropped.values()) for hub in hubs),
+                "duplicates": sum(hub.state.duplicates for hub in hubs),
+            }
+            watch.close()
+        # ---------------------------------------------------------- restart
+        async with running_hass(config_dir) as hass:
+            await connect_mqtt(hass, broker.port, discovery=discovery)
+            result["startup_restart"] = await start_office(hass, households, districts)
         # -------------------------------------------------------------- memory
-        async with running_hass() as hass:
+        async with running_hass(memory_dir) as hass:
             await connect_mqtt(hass, broker.port, discovery=discovery)
             traced = await start_office(hass, households, districts, trace=True)
             result["memory_kb_per_household"] = traced["memory_kb_per_household"]
@@ -531,13 +556,19 @@ async def measure(
 
 
 async def profile(
-    broker: OfficeBroker, households: int, districts: int, *, discovery: bool, top: int = 30
+    broker: OfficeBroker,
+    households: int,
+    districts: int,
+    config_dir: str,
+    *,
+    discovery: bool,
+    top: int = 30,
 ) -> None:
     """cProfile of a first start and of one alert burst (the event loop's thread), to stderr."""
     boxes = await Boxes.start(broker.port, households, districts)
     try:
         await boxes.ask(do="retained")
-        async with running_hass() as hass:
+        async with running_hass(config_dir) as hass:
             await connect_mqtt(hass, broker.port, discovery=discovery)
             profiler = cProfile.Profile()
             profiler.enable()
@@ -624,8 +655,13 @@ def main() -> None:
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
             for size in sizes:
-                with OfficeBroker(Path(folder) / f"broker{size}", extra) as broker:
-                    asyncio.run(profile(broker, size, args.districts, discovery=discovery))
+                with (
+                    OfficeBroker(Path(folder) / f"broker{size}", extra) as broker,
+                    scratch_dirs(1) as (config_dir,),
+                ):
+                    asyncio.run(
+                        profile(broker, size, args.districts, config_dir, discovery=discovery)
+                    )
         return
     if args.quick:
         sizes, args.window, args.real, args.bursts = [200], 10.0, 10.0, 1
@@ -635,7 +671,10 @@ def main() -> None:
             # Faster messages are read several per wakeup and each costs less: the
             # acceleration stops where they still come one at a time.
             factor = args.factor or max(1.0, 100 * HEARTBEAT_SECONDS / size)
-            with OfficeBroker(Path(folder) / f"broker{size}", extra) as broker:
+            with (
+                OfficeBroker(Path(folder) / f"broker{size}", extra) as broker,
+                scratch_dirs(2) as (config_dir, memory_dir),
+            ):
                 result = asyncio.run(
                     measure(
                         broker,
@@ -646,6 +685,7 @@ def main() -> None:
                         bursts=args.bursts,
                         discovery=discovery,
                         districts=args.districts,
+                        dirs=(config_dir, memory_dir),
                     )
                 )
             result["broker_max_queued_messages"] = args.max_queued
