@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from .model import LocalClock
 
 HOUR_SECONDS = 3600.0
 HOURS = 24
@@ -56,15 +57,13 @@ class Appliances:
 
     __slots__ = (
         "_attention_margin",
+        "_clock",
         "_durations",
         "_factor",
         "_kinds",
         "_max_session",
-        "_off_bucket",
-        "_offset",
         "_on_since",
         "_warning_margin",
-        "_zone",
         "version",
     )
 
@@ -77,7 +76,7 @@ class Appliances:
         warning_margin: float,
         max_session: float,
     ) -> None:
-        self._zone = zone
+        self._clock = LocalClock(zone)
         self._factor = factor
         self._attention_margin = attention_margin
         self._warning_margin = warning_margin
@@ -85,8 +84,6 @@ class Appliances:
         self._durations: dict[str, list[list[int]]] = {}
         self._on_since: dict[str, float] = {}
         self._kinds: dict[str, str] = {}
-        self._off_bucket = math.nan
-        self._offset = 0.0
         # Moves whenever a judgement may have changed, so callers can cache.
         self.version = 0
 
@@ -187,14 +184,7 @@ class Appliances:
     # ------------------------------------------------------------------ time
 
     def _hour(self, ts: float) -> int:
-        if self._zone is not None:
-            bucket = ts // HOUR_SECONDS
-            if bucket != self._off_bucket:
-                self._off_bucket = bucket
-                offset = datetime.fromtimestamp(ts, self._zone).utcoffset()
-                self._offset = 0.0 if offset is None else offset.total_seconds()
-            ts += self._offset
-        return int(ts // HOUR_SECONDS) % HOURS
+        return int(self._clock.local(ts) // HOUR_SECONDS) % HOURS
 
     # ------------------------------------------------------------------ persistence
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from .model import LocalClock
 
 SLOT_SECONDS = 7200.0
 SLOTS = 12
@@ -54,14 +55,12 @@ class Beginnings:
 
     __slots__ = (
         "_attention_margin",
+        "_clock",
         "_factor",
         "_gaps",
         "_last",
         "_max_gap",
-        "_off_bucket",
-        "_offset",
         "_warning_margin",
-        "_zone",
         "version",
     )
 
@@ -74,15 +73,13 @@ class Beginnings:
         warning_margin: float,
         max_gap: float,
     ) -> None:
-        self._zone = zone
+        self._clock = LocalClock(zone)
         self._factor = factor
         self._attention_margin = attention_margin
         self._warning_margin = warning_margin
         self._max_gap = max_gap
         self._gaps: dict[str, list[list[int]]] = {}  # "entity|edge" -> slot rings (minutes)
         self._last: tuple[str, str, float] | None = None  # (entity, edge, ts) of the start
-        self._off_bucket = math.nan
-        self._offset = 0.0
         self.version = 0
 
     def learn(self, entity_id: str, edge: str, ts: float, *, blocked: bool) -> None:
@@ -145,14 +142,7 @@ class Beginnings:
         return Beginning(entity_id, edge, since, usual, attention, warning)
 
     def _slot(self, ts: float) -> int:
-        if self._zone is not None:
-            bucket = ts // 3600.0
-            if bucket != self._off_bucket:
-                self._off_bucket = bucket
-                offset = datetime.fromtimestamp(ts, self._zone).utcoffset()
-                self._offset = 0.0 if offset is None else offset.total_seconds()
-            ts += self._offset
-        return int(ts // SLOT_SECONDS) % SLOTS
+        return int(self._clock.local(ts) // SLOT_SECONDS) % SLOTS
 
     # ------------------------------------------------------------------ persistence
 

@@ -5,6 +5,7 @@ The ground floor of the engine: it imports nothing from the rest of it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -220,3 +221,33 @@ class HouseholdStatus:
     def inactive_seconds(self, now: datetime) -> int:
         """Whole seconds of silence at `now` (never negative)."""
         return max(0, int((now - self.quiet_since).total_seconds()))
+
+
+class LocalClock:
+    """Unix times as local wall-clock seconds in one zone (None: UTC), O(1) per call.
+
+    The zone's offset is looked up once per hour of time asked about: zones change their
+    offset on the hour (or half hour: rare).
+    """
+
+    __slots__ = ("_bucket", "_offset", "_zone")
+
+    def __init__(self, zone: ZoneInfo | None) -> None:
+        self._zone = zone
+        self._bucket = math.nan
+        self._offset = 0.0
+
+    def offset(self, ts: float) -> float:
+        """Seconds the local clock is ahead of UTC at `ts`."""
+        if self._zone is None:
+            return 0.0
+        bucket = ts // 3600.0
+        if bucket != self._bucket:
+            self._bucket = bucket
+            offset = datetime.fromtimestamp(ts, self._zone).utcoffset()
+            self._offset = 0.0 if offset is None else offset.total_seconds()
+        return self._offset
+
+    def local(self, ts: float) -> float:
+        """`ts` as seconds since the epoch on the local wall clock."""
+        return ts + self.offset(ts)

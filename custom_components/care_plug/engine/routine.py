@@ -18,11 +18,10 @@ normal.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import SENSITIVITIES, Explanation
+from .model import SENSITIVITIES, Explanation, LocalClock
 
 SLOT_SECONDS = 1800.0
 SLOTS_PER_DAY = 48
@@ -57,26 +56,22 @@ class Routine:
     __slots__ = (
         "_anchor",
         "_blocked",
+        "_clock",
         "_count",
         "_limits",
         "_max_gap",
         "_mean",
         "_observed",
-        "_off_bucket",
-        "_offset",
         "_sensitivity",
         "_silence",
         "_slot",
-        "_zone",
         "version",
     )
 
     def __init__(self, sensitivity: str, max_gap: float, zone: ZoneInfo | None) -> None:
         self._sensitivity = SENSITIVITIES[sensitivity]
         self._max_gap = max_gap
-        self._zone = zone
-        self._off_bucket = math.nan
-        self._offset = 0.0
+        self._clock = LocalClock(zone)
         self._silence: list[list[int]] = [[] for _ in range(PROFILE_SLOTS)]
         self._mean = [0.0] * PROFILE_SLOTS
         # The silence (seconds) at which each slot finds a silence unusual, or None.
@@ -241,17 +236,10 @@ class Routine:
     # ------------------------------------------------------------------ time
 
     def _offset_at(self, ts: float) -> float:
-        if self._zone is None:
-            return 0.0
-        bucket = ts // 3600.0  # zones change offset on the hour (or half hour: rare)
-        if bucket != self._off_bucket:
-            self._off_bucket = bucket
-            offset = datetime.fromtimestamp(ts, self._zone).utcoffset()
-            self._offset = 0.0 if offset is None else offset.total_seconds()
-        return self._offset
+        return self._clock.offset(ts)
 
     def _local(self, ts: float) -> float:
-        return ts + self._offset_at(ts)
+        return self._clock.local(ts)
 
     def _slot_of(self, ts: float) -> int:
         return math.floor(self._local(ts) / SLOT_SECONDS)
