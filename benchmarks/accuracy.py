@@ -82,8 +82,12 @@ FIXED_ATTENTION_H = 12.0  # as in every risk group
 SENSITIVITY_ORDER = ("low", "normal", "high")
 DEFAULT_OPTIONS: dict[str, Any] = {"risk_group": "at_risk"}  # 12 h / 24 h / 36 h
 # The target (issue 5): at the default sensitivity, on the simulated households.
-TARGET_MEAN_S = 5 * HOUR
+# Targets at the default sensitivity: all simulated households, then the municipal kit.
+TARGET_MEAN_S = 7 * HOUR
 TARGET_FALSE_PER_30_DAYS = 1.0
+TARGET_MUNICIPAL_MEAN_S = 8 * HOUR
+TARGET_MUNICIPAL_FALSE_PER_30_DAYS = 1.5
+MUNICIPAL = "municipal_plug"
 # Wilhelm & Wahl's published figures, for the comparison line.
 PUBLISHED_MEAN_S = 5 * HOUR + 23 * 60
 PUBLISHED_FALSE_PER_DAY = 0.09
@@ -197,6 +201,7 @@ class Panel:
         self.place = place  # (location, time zone): what a restored engine needs again
         # Activity is the same at every sensitivity: one engine tells the fixed timers.
         self._witness = engines[SENSITIVITY_ORDER[0]]
+        self.activity_times: list[float] = []  # every activity the witness saw, in order
 
     @classmethod
     def start(
@@ -266,6 +271,7 @@ class Panel:
 
     def _fixed_activity(self, activity: Activity) -> list[Alert]:
         ts = activity.time.timestamp()
+        self.activity_times.append(ts)
         out: list[Alert] = []
         for row, timer in self.fixed.items():
             out += [Alert(row, t, level, "inactivity") for t, level in timer.activity(ts)]
@@ -324,6 +330,9 @@ class HomeResult:
     warnings: dict[str, int] = field(default_factory=dict)
     prompts: dict[str, int] = field(default_factory=dict)
     false_reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per emergency: how long after the instant the resident's next activity would have
+    # come on the day without the emergency. No detector can tell before then.
+    floor: list[float] = field(default_factory=list)
 
 
 class Home:
@@ -571,6 +580,10 @@ def evaluate(
     for alert in panel.advance(eval_end):
         if eval_start <= alert.time < eval_end:
             _count(result, alert)
+    times = sorted(panel.activity_times)
+    for instant in (t for day in sorted(by_day) for t in by_day[day]):
+        i = bisect_left(times, instant)
+        result.floor.append(min(times[i] - instant, CAP_S) if i < len(times) else CAP_S)
     return result
 
 
@@ -711,6 +724,17 @@ def cell(results: Sequence[HomeResult], row: str) -> Cell:
     )
 
 
+FLOOR_ROW = "next sign of life (no detector can be faster)"
+
+
+def _mean(values: Sequence[float]) -> float:
+    return statistics.fmean(values) if values else math.nan
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else math.nan
+
+
 def duration(seconds: float) -> str:
     if math.isnan(seconds):
         return "-"
@@ -784,6 +808,17 @@ def render(results: list[HomeResult], meta: dict[str, Any]) -> tuple[str, dict[s
             "flat false warnings / day",
             "flat attention prompts / day",
         ]
+    floor_sim = [d for r in simulated for d in r.floor]
+    floor_real = [d for r in real for d in r.floor]
+    floor_line = [FLOOR_ROW, duration(_mean(floor_sim)), duration(_median(floor_sim))]
+    floor_line += ["-"] * (len(rows[0]) - len(floor_line))
+    if real:
+        floor_line[8:10] = [duration(_mean(floor_real)), duration(_median(floor_real))]
+    rows.append(floor_line)
+    summary[FLOOR_ROW] = {
+        "simulated": {"mean_h": round(_mean(floor_sim) / HOUR, 3)},
+        **({"Open Smart Home": {"mean_h": round(_mean(floor_real) / HOUR, 3)}} if real else {}),
+    }
     lines += _table(header, rows)
     lines += [
         "",
@@ -799,21 +834,38 @@ def render(results: list[HomeResult], meta: dict[str, Any]) -> tuple[str, dict[s
             summary[row][column] = c.as_dict()
             line.append(f"{duration(c.mean_s)} / {30.0 * c.false_per_day:.1f}")
         rows.append(line)
+    line = [FLOOR_ROW]
+    for column in columns:
+        floor = [d for r in simulated if r.column == column for d in r.floor]
+        summary[FLOOR_ROW][column] = {"mean_h": round(_mean(floor) / HOUR, 3)}
+        line.append(duration(_mean(floor)))
+    rows.append(line)
     lines += _table(["detector", *columns], rows)
-    normal = cell(simulated, _routine_row("normal"))
-    met_mean = normal.mean_s < TARGET_MEAN_S
-    met_false = normal.worst_per_30 <= TARGET_FALSE_PER_30_DAYS
-    verdict = {
-        "mean_below_5h": met_mean,
-        "false_at_most_1_per_30_days": met_false,
-        "met": met_mean and met_false,
+    normal_row = _routine_row("normal")
+    normal = cell(simulated, normal_row)
+    municipal = cell([r for r in simulated if r.column == MUNICIPAL], normal_row)
+    checks = {
+        "all_mean_at_most_7h": normal.mean_s <= TARGET_MEAN_S,
+        "all_worst_at_most_1_per_30_days": normal.worst_per_30 <= TARGET_FALSE_PER_30_DAYS,
+        "municipal_mean_at_most_8h": municipal.mean_s <= TARGET_MUNICIPAL_MEAN_S,
+        "municipal_at_most_1_5_per_30_days": 30.0 * municipal.false_per_day
+        <= TARGET_MUNICIPAL_FALSE_PER_30_DAYS,
     }
+    verdict: dict[str, bool] = {**checks, "met": all(checks.values())}
+
+    def yes(key: str) -> str:
+        return "yes" if verdict[key] else "no"
+
     lines += [
         "",
-        f"Target at the default sensitivity (normal), simulated households: mean "
-        f"{duration(normal.mean_s)} (below 5 h: {'yes' if met_mean else 'no'}); worst "
+        f"Targets at the default sensitivity (normal). All simulated households: mean "
+        f"{duration(normal.mean_s)} (at most 7 h: {yes('all_mean_at_most_7h')}), worst "
         f"household {normal.worst_per_30:.1f} false warnings per 30 days (at most 1: "
-        f"{'yes' if met_false else 'no'}). Target {'met' if verdict['met'] else 'not met'}.",
+        f"{yes('all_worst_at_most_1_per_30_days')}). `{MUNICIPAL}`: mean "
+        f"{duration(municipal.mean_s)} (at most 8 h: {yes('municipal_mean_at_most_8h')}), "
+        f"{30.0 * municipal.false_per_day:.1f} false warnings per 30 days (at most 1.5: "
+        f"{yes('municipal_at_most_1_5_per_30_days')}). "
+        f"Targets {'met' if verdict['met'] else 'not met'}.",
     ]
     reasons = {
         row: {k: sum(r.false_reasons[row].get(k, 0) for r in simulated) for k in REASONS}

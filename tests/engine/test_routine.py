@@ -478,7 +478,9 @@ def test_the_routine_only_ever_brings_a_level_forward(profile: str, sensitivity:
     for step in range(7 * 24 * 4):  # every 15 minutes of a week
         start = since + step * 900.0 + 7.0
         attention, warning = house._routine.crossings(start, limits)
-        assert attention == math.inf or start < attention < start + limits[0]
+        # A prompt later than the fixed attention threshold changes nothing (that
+        # threshold prompts first); it only dates the routine's warning.
+        assert attention == math.inf or start < attention < start + limits[1]
         assert warning == math.inf or start < warning < start + limits[1]
         assert warning >= attention
     escalation = house.next_escalation()

@@ -126,19 +126,22 @@ class Sensitivity:
 
     A silence is unusual after `factor` * (the longest recent silence at that time of
     day, or the second longest when `rank` is 1) + `attention_margin`; `warning_margin`
-    more raises `warning`.
+    more raises `warning`. It must also be improbable: the learned chance of a silence
+    that long, from when it began, below `attention_chance` (or `warning_chance`).
     """
 
     factor: float
     attention_margin: float
     warning_margin: float
     rank: int
+    attention_chance: float
+    warning_chance: float
 
 
 SENSITIVITIES: dict[str, Sensitivity] = {
-    "low": Sensitivity(factor=1.25, attention_margin=7200.0, warning_margin=3600.0, rank=0),
-    "normal": Sensitivity(factor=1.0, attention_margin=3600.0, warning_margin=1800.0, rank=0),
-    "high": Sensitivity(factor=1.0, attention_margin=1800.0, warning_margin=1800.0, rank=1),
+    "low": Sensitivity(1.25, 7200.0, 3600.0, rank=0, attention_chance=0.1, warning_chance=0.02),
+    "normal": Sensitivity(1.0, 3600.0, 1800.0, rank=0, attention_chance=0.2, warning_chance=0.05),
+    "high": Sensitivity(1.0, 1800.0, 1800.0, rank=1, attention_chance=0.3, warning_chance=0.1),
 }
 DEFAULT_SENSITIVITY = "normal"
 

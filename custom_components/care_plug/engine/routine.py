@@ -21,6 +21,7 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .chances import Chances
 from .model import SENSITIVITIES, Explanation, LocalClock
 
 SLOT_SECONDS = 1800.0
@@ -56,6 +57,7 @@ class Routine:
     __slots__ = (
         "_anchor",
         "_blocked",
+        "_chances",
         "_clock",
         "_count",
         "_limits",
@@ -76,6 +78,7 @@ class Routine:
         self._mean = [0.0] * PROFILE_SLOTS
         # The silence (seconds) at which each slot finds a silence unusual, or None.
         self._limits: list[float | None] = [None] * PROFILE_SLOTS
+        self._chances = Chances(PROFILE_SLOTS)
         self._observed = 0
         self._anchor: float | None = None  # the last activity learned from
         self._slot = 0  # the local half-hour it fell in (counted from the epoch)
@@ -107,7 +110,9 @@ class Routine:
         self._note_count(self._slot, self._count)
         local_anchor = self._local(anchor)
         for boundary in range(self._slot + 1, slot + 1):
-            self._note_silence(boundary, boundary * SLOT_SECONDS - local_anchor)
+            silent = boundary * SLOT_SECONDS - local_anchor
+            self._note_silence(boundary, silent)
+            self._chances.note(self._profile(boundary), silent, broken=boundary == slot)
             if boundary < slot:
                 self._note_count(boundary, 0)
         self._slot = slot
@@ -188,14 +193,26 @@ class Routine:
         """When a silence that began at `since` becomes unusual: (attention, warning).
 
         Each is the earliest instant at which the silence is longer than its slot's limit
-        (plus the warning margin for `warning`), or infinity when that would come only
-        after the fixed threshold `limits` gives for the level.
+        (plus the warning margin for `warning`) and improbable, or infinity when that
+        would come only after the fixed warning threshold (`limits[1]`). An attention
+        later than the fixed attention threshold (`limits[0]`) raises nothing itself
+        (that threshold prompts first), but the routine may still warn before the fixed
+        warning threshold: a night that runs hours past every waking seen is told the
+        same day, not 24 h after bedtime.
         """
         if not self.ready:
             return _NEVER, _NEVER
-        margin = self._sensitivity.warning_margin
-        attention = self._crossing(since, 0.0, limits[0])
+        sensitivity = self._sensitivity
+        margin = sensitivity.warning_margin
+        attention = self._crossing(since, 0.0, limits[1])
         warning = self._crossing(since, margin, limits[1])
+        if self._chances.noted >= READY_DAYS * SLOTS_PER_DAY:
+            # Longer than usual is not enough: the silence must also be improbable.
+            chance = sensitivity.attention_chance
+            attention = max(attention, self.improbable_after(since, chance, limits[1]))
+            warning = max(
+                warning, self.improbable_after(since, sensitivity.warning_chance, limits[1])
+            )
         # A graded step: the resident is prompted before the family is told.
         return attention, max(attention + margin, warning)
 
@@ -211,6 +228,29 @@ class Routine:
                     return due if due - since < limit else _NEVER
             t = end
         return _NEVER
+
+    def improbable_after(self, since: float, chance: float, limit: float) -> float:
+        """The end of the first half-hour after which a silence from `since` is less
+        likely than `chance`; infinity when that is not before `since + limit`.
+
+        The half-hour it began in is not counted: the chances are of slots that began
+        quiet. At most `limit / 30 min` slots are looked at.
+        """
+        local_since = self._local(since)
+        to_utc = since - local_since
+        boundary = math.floor(local_since / SLOT_SECONDS) + 1
+        alive = 1.0
+        while True:
+            start = boundary * SLOT_SECONDS
+            end = start + SLOT_SECONDS + to_utc
+            if end - since >= limit:
+                return _NEVER
+            index = self._profile(boundary)
+            other = (index + SLOTS_PER_DAY) % PROFILE_SLOTS
+            alive *= self._chances.quiet(index, other, start - local_since, _shift)
+            if alive < chance:
+                return end
+            boundary += 1
 
     def explain(self, since: float, now: float) -> Explanation:
         """The numbers behind an unusual silence from `since` to `now`."""
@@ -263,6 +303,7 @@ class Routine:
             "blocked": self._blocked,
             "silence": [list(ring) for ring in self._silence],
             "mean": [round(value, 3) for value in self._mean],
+            "chances": self._chances.save(),
         }
 
     def load(self, data: Any) -> None:
@@ -284,6 +325,9 @@ class Routine:
         slot = _whole(data.get("slot", 0))
         count = _whole(data.get("count", 0))
         observed = _whole(data.get("observed", 0))
+        chances = Chances(PROFILE_SLOTS)
+        if "chances" in data:  # saved by an older version: none yet, learned from now on
+            chances.load(data["chances"])
         if anchor is not None and abs(slot - self._slot_of(anchor)) > SLOTS_PER_DAY:
             # A time-zone change moves the slot by hours, never by more than a day.
             raise ValueError("stored routine position does not fit its last activity")
@@ -294,6 +338,7 @@ class Routine:
         self._observed = observed
         self._silence = rings
         self._mean = means
+        self._chances = chances
         for index in range(PROFILE_SLOTS):
             self._update_limit(index)
         self.version += 1
