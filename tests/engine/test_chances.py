@@ -79,17 +79,19 @@ def test_late_mornings_last_month_hold_back_the_warning_the_rule_alone_would_rai
     house = synthetic_house()
     rng = random.Random(5)
     late = 9
-    for index, day in enumerate(routine_days(FIRST_DAY, 28, rng)):
+    for index, usual in enumerate(routine_days(FIRST_DAY, 28, rng)):
+        lived = usual
         if index < late:
-            day = Day(day.day, wake=12.0, nap_start=15.0, nap=1.0, bed=22.0)
-        day.live(house)
+            lived = Day(usual.day, wake=12.0, nap_start=15.0, nap=1.0, bed=22.0)
+        lived.live(house)
     assert house.routine_ready
     monday = FIRST_DAY + timedelta(days=28)
     motion(house, local(monday - timedelta(days=1), 22.0))  # Sunday: bed, then nothing
     until = local(monday, 20.0)
     rule_alone = first_warning(without_chances(house), until)
     both = first_warning(house, until)
-    assert rule_alone is not None and both is not None
+    assert rule_alone is not None
+    assert both is not None
     assert rule_alone < local(monday, 12.0)  # the rule: not up by 07:00-ish is unusual
     assert both > rule_alone  # the chances: not up by noon happened a third of last month
 
@@ -100,16 +102,15 @@ def test_the_chances_never_bring_a_level_forward(sensitivity: str) -> None:
     monday = days[-1].day + timedelta(days=1)
     for quarter in range(0, 24 * 4, 3):
         start = local(monday, quarter / 4)
-        with_chances = from_dict(
-            synthetic_settings(sensitivity), to_dict(house), SEOUL, ZONE_NAME
-        )
+        with_chances = from_dict(synthetic_settings(sensitivity), to_dict(house), SEOUL, ZONE_NAME)
         motion(with_chances, start)
         plain = without_chances(with_chances)
         limits = (12 * 3600.0, 24 * 3600.0)
         since = with_chances.quiet_since.timestamp()
         both = with_chances.routine.crossings(since, limits)
         rule = plain.routine.crossings(since, limits)
-        assert both[0] >= rule[0] and both[1] >= rule[1]
+        assert both[0] >= rule[0]
+        assert both[1] >= rule[1]
 
 
 def test_an_older_saved_routine_learns_chances_before_they_judge() -> None:
