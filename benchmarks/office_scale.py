@@ -2,7 +2,8 @@
 
 Run from the repo root: `.venv/bin/python -m benchmarks.office_scale` (N = 1,000 then
 5,000; `--households 1000` for one size, `--quick` for 200 households and short windows,
-`--profile` for cProfile of a start and a burst instead of the figures).
+`--profile` for cProfile of a start and a burst instead of the figures, `--memory-only`
+for part 4 alone).
 
 Parts, all real except the boxes:
 - Mosquitto (Debian's package, started here on a free 127.0.0.1 port in a temporary
@@ -21,8 +22,8 @@ Parts, all real except the boxes:
 
 Figures, per size:
 1. Start-up with N retained statuses: the boxes publish them first; then, with MQTT
-   connected, the office entries are set up and timed until every household's 7 entities
-   exist, or until no more appear for a few seconds (Home Assistant adds at most 10,000
+   connected, the office entries are set up and timed until every household's 5 enabled
+   entities exist, or until no more appear for a few seconds (Home Assistant adds at most 10,000
    enabled entities per config entry; the entities created are reported). Again after a
    restart (a new core in the same configuration directory, the office's Store on disk;
    the registries start empty as in every `ha_*` benchmark).
@@ -30,8 +31,9 @@ Figures, per size:
    per day at random. Measured idle (nothing published) and at that traffic F times
    faster (by default about 100 messages a second), then scaled: idle + (accelerated -
    idle) / F. A window at the real rate is measured too, as a check. The office saves its
-   Store 10 s after the last event; at an accelerated rate that wait never ends, so one
-   save is timed on its own and added at the rate a real day's random events allow it.
+   Store 10 s after the first unsaved change; an accelerated stream makes that a save
+   every 10 s, so one save is timed on its own and added at the rate a real day's random
+   events call for (the few in the accelerated window, scaled down, add under 0.01 %).
 3. A burst: 1,000 households raise a `warning` alert at once (event, then status, as a
    box sends them); for each event, the time from the boxes' publish call (`sent_at`)
    to the office's `care_plug_event`; p50, p99, max. Repeated; each burst is followed by
@@ -82,7 +84,9 @@ from .ha_harness import DOMAIN, running_hass, table
 from .office_boxes import ROOT, district_root
 
 REPO = Path(__file__).resolve().parents[1]
-ENTITIES_PER_HOUSEHOLD = 7  # 4 sensors, the alert, 2 buttons
+# Enabled: care level, monitoring, the alert, 2 buttons (last activity and last heard are
+# disabled by default: registry entries without a state).
+ENTITIES_PER_HOUSEHOLD = 5
 HEARTBEAT_SECONDS = 300.0
 EVENTS_PER_DAY = 5.0
 BURST = 1000
@@ -388,9 +392,9 @@ def save_cpu_seconds(hub: OfficeHub, repeats: int = 5) -> float:
 
 def saves_per_second(events_per_second: float) -> float:
     """Office saves per second when events arrive at random at this rate: a save happens
-    after the last event of each quiet spell of SAVE_DELAY_SECONDS (the Store's delay
-    restarts with every call)."""
-    return events_per_second * math.exp(-events_per_second * SAVE_DELAY_SECONDS)
+    SAVE_DELAY_SECONDS after the first event since the last save (office/bounded_save.py),
+    so saves follow one another every 1 / rate + SAVE_DELAY_SECONDS on average."""
+    return events_per_second / (1 + events_per_second * SAVE_DELAY_SECONDS)
 
 
 def latencies(events: list[tuple[float, dict[str, Any]]]) -> list[float]:
@@ -555,6 +559,20 @@ async def measure(
     return result
 
 
+async def memory_only(
+    broker: OfficeBroker, households: int, districts: int, config_dir: str, *, discovery: bool
+) -> dict[str, Any]:
+    """Part 4 alone: a traced start-up (memory per household, by file)."""
+    boxes = await Boxes.start(broker.port, households, districts)
+    try:
+        await boxes.ask(do="retained")
+        async with running_hass(config_dir) as hass:
+            await connect_mqtt(hass, broker.port, discovery=discovery)
+            return await start_office(hass, households, districts, trace=True)
+    finally:
+        await boxes.quit()
+
+
 async def profile(
     broker: OfficeBroker,
     households: int,
@@ -648,10 +666,27 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print cProfile of a start and a burst instead"
     )
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the traced start-up (4): memory per household and by file, as JSON",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.households.split(",")]
     discovery = args.discovery == "on"
     extra = [f"max_queued_messages {args.max_queued}"]
+    if args.memory_only:
+        with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
+            for size in sizes:
+                with (
+                    OfficeBroker(Path(folder) / f"broker{size}", extra) as broker,
+                    scratch_dirs(1) as (config_dir,),
+                ):
+                    traced = asyncio.run(
+                        memory_only(broker, size, args.districts, config_dir, discovery=discovery)
+                    )
+                print(json.dumps({"households": size, "districts": args.districts, **traced}))
+        return
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
             for size in sizes:

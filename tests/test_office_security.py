@@ -67,8 +67,11 @@ def test_the_documented_files_are_what_runs(broker: DocumentedBroker) -> None:
         "allow_anonymous",
         "password_file",
         "acl_file",
+        "max_queued_messages",
     ]
     assert "allow_anonymous false" in listener
+    # The office is sent everything at once: Mosquitto's default queue of 1,000 drops it.
+    assert "max_queued_messages 20000" in listener
 
 
 def test_only_tls_with_the_pilots_ca_and_a_password_gets_in(

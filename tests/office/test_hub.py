@@ -240,15 +240,19 @@ async def test_a_status_creates_the_household_with_its_entities(
     assert care["since"] == T0
     assert care["explanation"] == "usually 6 activities between 07:00 and 10:00; none today"
     assert care["options"] == ["normal", "attention", "warning", "critical", "box_offline"]
+    # Last activity is on the care level (its own sensor is disabled by default).
+    assert care["last_activity"] == T0 - timedelta(minutes=40)
+    assert care["quiet_since"] == T0 - timedelta(minutes=40)
     assert value(hass, MONITORING) == "ok"
     assert attribute(hass, MONITORING, "sources_online") == 5
+    assert attribute(hass, MONITORING, "last_heard") is None  # the box reports
     assert value(hass, ALERT) == "on"
-    assert value(hass, LAST_ACTIVITY) == (T0 - timedelta(minutes=40)).isoformat()
-    assert value(hass, LAST_HEARD) == T0.isoformat()
     for entity_id in (ACKNOWLEDGE, CHECK_IN):
         assert attribute(hass, entity_id, "office_id") == GN
-    # Every entity of the household is on its device and says whose it is.
-    entities = er.async_entries_for_device(er.async_get(hass), device.id)
+    # Every entity of the household is on its device; five are enabled and say whose
+    # they are, last activity and last heard are there to enable (no state until then).
+    registry = er.async_get(hass)
+    entities = er.async_entries_for_device(registry, device.id, include_disabled_entities=True)
     assert {e.entity_id for e in entities} == {
         CARE_LEVEL,
         MONITORING,
@@ -258,7 +262,15 @@ async def test_a_status_creates_the_household_with_its_entities(
         ACKNOWLEDGE,
         CHECK_IN,
     }
-    assert all(attribute(hass, e.entity_id, "office_id") == GN for e in entities)
+    disabled = {e.entity_id: e.disabled_by for e in entities if e.disabled}
+    assert disabled == {
+        LAST_HEARD: er.RegistryEntryDisabler.INTEGRATION,
+        LAST_ACTIVITY: er.RegistryEntryDisabler.INTEGRATION,
+    }
+    assert hass.states.get(LAST_HEARD) is None
+    assert hass.states.get(LAST_ACTIVITY) is None
+    enabled = [e.entity_id for e in entities if not e.disabled]
+    assert all(attribute(hass, entity_id, "office_id") == GN for entity_id in enabled)
 
 
 async def test_a_shared_name_names_the_device(hass: HomeAssistant, office: MockConfigEntry) -> None:
@@ -281,7 +293,48 @@ async def test_a_newer_status_updates_the_entities_and_keeps_since(
     assert value(hass, CARE_LEVEL) == "attention"
     assert attribute(hass, CARE_LEVEL, "since") == T0  # the level began with the first status
     assert value(hass, ALERT) == "off"  # attention asks nobody to act yet
-    assert value(hass, LAST_HEARD) == later.isoformat()
+
+
+async def test_a_heartbeat_writes_no_state_but_the_console_hears_it(
+    hass: HomeAssistant,
+    office: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    assert await async_setup_component(hass, "websocket_api", {})
+    await hass.async_block_till_done()
+    # A box with no activity yet: its silence is counted in whole seconds by its clock.
+    escalation = (T0 + timedelta(hours=2)).isoformat()
+    quiet: dict[str, Any] = {
+        "last_activity": None,
+        "inactive_seconds": 3600,
+        "next_escalation": escalation,
+    }
+    await publish(hass, "status", status(level="attention", reason="inactivity", **quiet))
+    device_id = household_device(hass, office).id
+    written = async_capture_events(hass, "state_changed")
+    client = await hass_ws_client(hass)
+
+    later = T0 + timedelta(minutes=5, seconds=0.7)
+    await move_to(hass, freezer, later)
+    # 0.7 s off after the box's rounding; nothing else changed.
+    heartbeat = {**quiet, "inactive_seconds": 3900}
+    await publish(
+        hass, "status", status(at=later, level="attention", reason="inactivity", **heartbeat)
+    )
+
+    assert [e.data["entity_id"] for e in written] == []  # no recorder row per heartbeat
+    assert attribute(hass, CARE_LEVEL, "quiet_since") == T0 - timedelta(hours=1)
+    await client.send_json_auto_id(
+        {"type": "care_plug/office_last_heard", "entry_id": office.entry_id}
+    )
+    answer = await client.receive_json()
+    assert answer["success"]
+    assert answer["result"] == {"last_heard": {device_id: later.isoformat()}}
+
+    # What the officer sees does change: written at once.
+    await publish(hass, "status", status(at=later, level="warning", reason="inactivity"))
+    assert {e.data["entity_id"] for e in written} == {CARE_LEVEL, ALERT}
 
 
 # ------------------------------------------------------------------ events
@@ -463,6 +516,7 @@ async def test_a_silent_box_is_offline_after_the_tolerance_and_back_with_a_statu
     assert attribute(hass, CARE_LEVEL, "reported_level") == "attention"
     assert value(hass, MONITORING) == "box_offline"
     assert attribute(hass, MONITORING, "reported_monitoring") == "ok"
+    assert attribute(hass, MONITORING, "last_heard") == T0  # frozen while it is silent
     assert value(hass, ALERT) == "on"
     assert value(hass, "sensor.gn_0143_care_level") == "normal"
     [offline] = fired(events)
@@ -485,6 +539,7 @@ async def test_a_silent_box_is_offline_after_the_tolerance_and_back_with_a_statu
     await publish(hass, "status", status(at=back, level="attention", reason="inactivity"))
     assert value(hass, CARE_LEVEL) == "attention"
     assert value(hass, ALERT) == "off"
+    assert attribute(hass, MONITORING, "last_heard") is None
     restored = fired(events)[2]
     assert restored["monitoring"] == "ok"
     assert restored["previous_monitoring"] == "box_offline"
@@ -645,6 +700,33 @@ async def test_a_forged_message_changes_nothing_of_the_household_it_names(
     assert value(hass, DROPPED) == "2"
 
 
+# ------------------------------------------------------------------ saving
+
+
+async def test_steady_traffic_does_not_put_the_office_save_off(
+    hass: HomeAssistant,
+    office: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    key = f"{DOMAIN}.office.{office.entry_id}"
+    await publish(hass, "status", status(seq=100))  # a new household: to remember
+    saved: dict[int, int | None] = {}  # seconds since the first change -> seq on disk
+    for second in range(2, 31, 2):  # an event every 2 s, each one to remember
+        moment = T0 + timedelta(seconds=second)
+        await move_to(hass, freezer, moment)
+        on_disk = hass_storage.get(key)
+        saved[second] = None if on_disk is None else on_disk["data"]["households"][GN]["seq"]
+        await publish(hass, "event", event(100 + second // 2, at=moment))
+
+    # Written 10 s after the first change, with what the office knew then (not when the
+    # save was asked for), and again within 10 s of the next change.
+    assert all(saved[second] is None for second in range(2, 10, 2))
+    assert saved[10] == 104
+    assert saved[20] == 109
+    assert saved[30] == 114
+
+
 # ------------------------------------------------------------------ restart
 
 
@@ -666,7 +748,8 @@ async def test_an_office_restart_comes_back_from_retained_statuses_and_recovers_
     assert await hass.config_entries.async_setup(office.entry_id)
     await hass.async_block_till_done()
     assert value(hass, CARE_LEVEL) == "unknown"  # known, not heard since the restart
-    assert value(hass, LAST_HEARD) == T0.isoformat()
+    hub = office.runtime_data
+    assert hub.last_heard() == {household_device(hass, office).id: T0}  # from its Store
     before = len(commands(mqtt))
     sent_at = restart - timedelta(minutes=2)
     await publish(

@@ -11,6 +11,11 @@
  * welfare office link"). It redraws only the rows whose entities changed, so a
  * thousand households stay cheap on every state change in Home Assistant.
  *
+ * When the office last heard from each box changes with every heartbeat, so no entity
+ * shows it by default: the card asks the office for it (websocket command
+ * `care_plug/office_last_heard`) when it starts and every TICK_MS, and uses the
+ * monitoring sensor's `last_heard` (set while a box is offline) until the answer comes.
+ *
  *   type: custom:care-office-card
  *   title: Households          # optional
  *   entry_id: 01J...           # optional: only this office's households
@@ -19,7 +24,8 @@
 const CARD_TAG = "care-office-card";
 const DOMAIN = "care_plug";
 // The entities of a household at the office, by translation key (office/hub_entities.py).
-const ROLES = ["care_level", "last_activity", "last_heard", "acknowledge"];
+const ROLES = ["care_level", "monitoring", "acknowledge"];
+const WS_LAST_HEARD = `${DOMAIN}/office_last_heard`;
 // Most urgent first: a box that went silent comes after the households that are known to
 // need someone, before the quiet ones.
 const ORDER = ["critical", "warning", "attention", "box_offline", "normal"];
@@ -202,6 +208,8 @@ class CareOfficeCard extends HTMLElement {
     this._actions = new Map(); // device id -> {mode: "confirm"|"sent"|"failed", until, error}
     this._timer = null;
     this._translations = false;
+    this._heard = new Map(); // device id -> ms, as the office last answered
+    this._asking = false; // a last-heard question is on its way
   }
 
   setConfig(config) {
@@ -234,6 +242,7 @@ class CareOfficeCard extends HTMLElement {
 
   connectedCallback() {
     if (this._timer === null) this._timer = setInterval(() => this._tick(), TICK_MS);
+    if (this._hass) this._askHeard();
   }
 
   disconnectedCallback() {
@@ -265,7 +274,47 @@ class CareOfficeCard extends HTMLElement {
     return this._labels;
   }
 
+  _askHeard() {
+    const hass = this._hass;
+    if (this._asking || !hass || typeof hass.callWS !== "function" || !this._config) return;
+    this._asking = true;
+    const question = { type: WS_LAST_HEARD };
+    if (this._config.entry_id) question.entry_id = this._config.entry_id;
+    Promise.resolve(hass.callWS(question))
+      .then((answer) => {
+        const heard = new Map();
+        for (const [deviceId, value] of Object.entries((answer && answer.last_heard) || {})) {
+          heard.set(deviceId, parseTime(value));
+        }
+        this._heard = heard;
+        this._applyHeard();
+      })
+      .catch(() => undefined) // an older office: the attribute still shows silent boxes
+      .finally(() => {
+        this._asking = false;
+      });
+  }
+
+  _applyHeard() {
+    const now = Date.now();
+    let moved = false;
+    for (const row of this._rows.values()) {
+      const heard = this._heardOf(row.data.deviceId, row.data.heardAttribute);
+      if (heard === row.data.heard) continue;
+      row.data.heard = heard;
+      this._drawTimes(row, now);
+      moved = moved || row.data.state === "box_offline"; // silent boxes sort by it
+    }
+    if (moved) this._place();
+  }
+
+  _heardOf(deviceId, fallback) {
+    const heard = this._heard.get(deviceId);
+    return heard === undefined || heard === null ? fallback : heard;
+  }
+
   _index(hass) {
+    const known = this._households;
     this._entities = hass.entities;
     this._devices = hass.devices;
     const entryId = this._config.entry_id;
@@ -282,11 +331,18 @@ class CareOfficeCard extends HTMLElement {
       group[entity.translation_key] = entity.entity_id;
     }
     this._households = groups;
+    // A household the office's last answer did not know: ask again now.
+    for (const deviceId of groups.keys()) {
+      if (!known.has(deviceId) && !this._heard.has(deviceId)) {
+        this._askHeard();
+        break;
+      }
+    }
   }
 
   /** What a row shows, or null for a device that is not a household at an office. */
   _read(deviceId, states) {
-    const [level, activity, heard, ack] = states;
+    const [level, monitoring, ack] = states;
     // A household's own entities (on its box) have no office_id: they are not listed.
     if (!level || !level.attributes || !level.attributes.office_id) return null;
     const attrs = level.attributes;
@@ -295,9 +351,8 @@ class CareOfficeCard extends HTMLElement {
     const named = (device && (device.name_by_user || device.name)) || attrs.household;
     const state = level.state;
     const rank = ORDER.includes(state) ? ORDER.indexOf(state) : UNKNOWN_RANK;
-    const quietSince =
-      parseTime(activity && activity.attributes && activity.attributes.quiet_since) ??
-      parseTime(activity && activity.state);
+    const quietSince = parseTime(attrs.quiet_since) ?? parseTime(attrs.last_activity);
+    const heardAttribute = parseTime(monitoring && monitoring.attributes.last_heard);
     return {
       deviceId,
       officeId,
@@ -312,7 +367,8 @@ class CareOfficeCard extends HTMLElement {
       acknowledged: attrs.acknowledged === true,
       acknowledgedBy: attrs.acknowledged_by || null,
       quietSince,
-      heard: parseTime(heard && heard.state),
+      heardAttribute,
+      heard: this._heardOf(deviceId, heardAttribute),
       ackEntity: ack && ack.state !== "unavailable" ? ack.entity_id : null,
     };
   }
@@ -374,6 +430,7 @@ class CareOfficeCard extends HTMLElement {
   }
 
   _tick() {
+    this._askHeard();
     const now = Date.now();
     for (const row of this._rows.values()) this._drawTimes(row, now);
     for (const [deviceId, action] of this._actions) {

@@ -36,6 +36,7 @@ from ..const import DOMAIN
 from ..coordinator import CarePlugConfigEntry
 from ..engine.model import CareEvent
 from ..engine.settings import SettingsError
+from .bounded_save import BoundedSave
 from .box_commands import Command, CommandRefusedError, command_failed, parse_command
 from .box_options import BoxSettings, box_settings
 from .box_outbox import Outbox, OutboxError
@@ -71,8 +72,9 @@ CONFIRM_SECONDS: Final = 8.0
 RETRY_SECONDS: Final = 30.0
 # A clean stop tries this long to deliver what is pending and say `offline`.
 STOP_SECONDS: Final = 5.0
-# Confirmed deliveries are saved this long after the last one (a crash in between only
-# re-sends a confirmed event, which the office drops by `seq`).
+# Confirmed deliveries are saved at most this long after the first unsaved one, however
+# long deliveries go on (a crash in between only re-sends a confirmed event, which the
+# office drops by `seq`).
 CONFIRM_SAVE_DELAY: Final = 5.0
 # Replies waiting for the broker; beyond this the oldest are dropped (and counted).
 MAX_REPLIES: Final = 100
@@ -130,6 +132,7 @@ class BoxLink:
             for kind in (TOPIC_STATUS, TOPIC_EVENT, TOPIC_AVAILABILITY, TOPIC_COMMAND, TOPIC_REPLY)
         }
         self._store = box_store(hass, entry.entry_id)
+        self._save = BoundedSave(self._store, self._stored, CONFIRM_SAVE_DELAY)
         self.outbox = Outbox(0)
         self._unsaved = False
         self._online_due = True
@@ -279,7 +282,7 @@ class BoxLink:
                     await self._async_publish(TOPIC_AVAILABILITY, AVAILABILITY_OFFLINE, True)
             except (_UndeliveredError, TimeoutError) as err:
                 _LOGGER.debug("Care Plug office link %s: stop: %s", self.settings.office_id, err)
-        await self._store.async_save(self._stored())
+        await self._save.async_save_now()
         self._unsaved = False
         issues.async_box_mqtt_ready(self.hass, self.entry)
         links = self.hass.data.get(DATA_BOX_LINKS, {})
@@ -362,7 +365,7 @@ class BoxLink:
             return
         self._unsaved = True
         if self._stopped:
-            self._store.async_delay_save(self._stored, CONFIRM_SAVE_DELAY)
+            self._save.schedule()
         self._kick()
 
     # ------------------------------------------------------------------ commands
@@ -522,7 +525,7 @@ class BoxLink:
             elif (item := outbox.head()) is not None:
                 await self._async_publish_event(item)
                 outbox.confirm(item["seq"])
-                self._store.async_delay_save(self._stored, CONFIRM_SAVE_DELAY)
+                self._save.schedule()
             elif self._replies:
                 await self._async_publish(TOPIC_REPLY, encode(self._replies[0]), False)
                 self._replies.popleft()
@@ -541,7 +544,7 @@ class BoxLink:
         if self._unsaved:
             self._unsaved = False
             try:
-                await self._store.async_save(self._stored())
+                await self._save.async_save_now()
             except Exception:
                 self._unsaved = True
                 raise

@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
@@ -26,6 +26,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, EVENT_CARE
+from .bounded_save import BoundedSave
 from .contract import (
     COMMAND_RESEND,
     SCHEMA,
@@ -65,7 +66,8 @@ type OfficeConfigEntry = ConfigEntry[OfficeHub]
 PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 STORAGE_VERSION: Final = 1
 # What the office remembers changes with events, not with heartbeats; one write at most
-# this often keeps a burst of a thousand alerts to one write.
+# this long after the first unsaved change keeps a burst of a thousand alerts to one write,
+# and steady traffic cannot put the write off (office/bounded_save.py).
 SAVE_DELAY_SECONDS: Final = 10
 # Commands whose reply is still awaited, at most (older ones are forgotten).
 MAX_PENDING_COMMANDS: Final = 1024
@@ -100,6 +102,12 @@ async def async_user_name(hass: HomeAssistant, context: Context | None) -> str |
     return None if user is None else user.name
 
 
+class HouseholdView(Protocol):
+    """An entity showing part of a household: told when the household may have changed."""
+
+    def async_household_changed(self) -> None: ...
+
+
 class OfficeHub:
     """One welfare office: its households, as their boxes report them."""
 
@@ -115,7 +123,9 @@ class OfficeHub:
         self._device_names: dict[str, str] = {}
         self._device_infos: dict[str, DeviceInfo] = {}
         self._store = office_store(hass, entry.entry_id)
-        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._save = BoundedSave(self._store, self.state.to_dict, SAVE_DELAY_SECONDS)
+        # The entities of each household, told directly: no listener closure per entity.
+        self._views: dict[str, list[HouseholdView]] = {}
         self._office_listeners: list[CALLBACK_TYPE] = []
         self._pending: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -196,28 +206,29 @@ class OfficeHub:
             self._stop_unsub()
             self._stop_unsub = None
         self._cancel_timer()
-        await self._store.async_save(self.state.to_dict())
+        await self._save.async_save_now()
 
     async def _async_on_stop(self, _event: Event) -> None:
         # Home Assistant does not unload entries when it stops: save the last heard times.
         self._stop_unsub = None
-        await self._store.async_save(self.state.to_dict())
+        await self._save.async_save_now()
 
     # ------------------------------------------------------------ listeners
 
     @callback
-    def async_add_listener(self, office_id: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `update` whenever what household `office_id`'s entities show may have changed."""
-        listeners = self._listeners.setdefault(office_id, [])
-        listeners.append(update)
+    def async_add_view(self, office_id: str, view: HouseholdView) -> None:
+        """Tell `view` whenever what household `office_id`'s entities show may have changed."""
+        self._views.setdefault(office_id, []).append(view)
 
-        @callback
-        def remove() -> None:
-            listeners.remove(update)
-            if not listeners and self._listeners.get(office_id) is listeners:
-                del self._listeners[office_id]
-
-        return remove
+    @callback
+    def async_remove_view(self, office_id: str, view: HouseholdView) -> None:
+        """Stop telling `view` (its entity is being removed)."""
+        views = self._views.get(office_id)
+        if views is None or view not in views:
+            return
+        views.remove(view)
+        if not views:
+            del self._views[office_id]
 
     @callback
     def async_add_office_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -296,11 +307,11 @@ class OfficeHub:
                 case Save():
                     save = True
         if save:
-            self._store.async_delay_save(self.state.to_dict, SAVE_DELAY_SECONDS)
+            self._save.schedule()
         for office_id in changed:
             self._update_device_name(office_id)
-            for update in list(self._listeners.get(office_id, ())):
-                update()
+            for view in list(self._views.get(office_id, ())):
+                view.async_household_changed()
         if counters:
             for update in list(self._office_listeners):
                 update()
@@ -465,8 +476,20 @@ class OfficeHub:
         self.device_ids.pop(office_id, None)
         self._device_names.pop(office_id, None)
         self._device_infos.pop(office_id, None)
-        self._listeners.pop(office_id, None)
-        self._store.async_delay_save(self.state.to_dict, SAVE_DELAY_SECONDS)
+        self._views.pop(office_id, None)
+        self._save.schedule()
+
+    def last_heard(self) -> dict[str, datetime | None]:
+        """When the office last heard from each household's box, by device id.
+
+        For the console: this changes with every heartbeat, so no entity shows it by
+        default (docs/office.md, "What the office shows").
+        """
+        households = self.state.households
+        return {
+            device_id: None if (remote := households.get(office_id)) is None else remote.heard
+            for office_id, device_id in self.device_ids.items()
+        }
 
     def diagnostics(self) -> dict[str, Any]:
         """Counts for support: no names, no payloads."""

@@ -5,6 +5,13 @@ Each household's entities use the same translation keys as a household's own (`c
 `office_id`, so a dashboard finds all households of an office by that attribute or by the
 devices of the office's config entry. Entity ids follow the office id:
 `sensor.<office_id>_care_level` (lower case, `-` as `_`).
+
+Five entities per household are enabled: care level, monitoring, alert and the two
+buttons. Last activity and last heard are disabled by default (their values are
+attributes of the care level and, while the box is offline, of monitoring; the console
+asks the office for last heard): an office holds up to 2,000 households per entry under
+Home Assistant's 10,000 enabled entities, and a heartbeat that changes nothing the
+officer sees writes no state (docs/office.md, "What the office shows").
 """
 
 from __future__ import annotations
@@ -64,7 +71,10 @@ class OfficeHouseholdEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
     _unrecorded_attributes = frozenset({ATTR_OFFICE_ID, "household"})
-    _shown: tuple[object, object] = (None, None)
+    # A digest of the state and attributes last written, not a copy of them: thousands of
+    # households keep one small number each (a collision, about 1 in 2**64, would skip
+    # one write until the next change).
+    _shown: int | None = None
 
     def __init__(
         self, hub: OfficeHub, office_id: str, description: EntityDescription, domain: str
@@ -98,13 +108,18 @@ class OfficeHouseholdEntity(Entity):
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         self._shown = self._shows()
-        self.async_on_remove(self.hub.async_add_listener(self.office_id, self._on_change))
+        self.hub.async_add_view(self.office_id, self)
 
-    def _shows(self) -> tuple[object, object]:
-        return (self.state, self.extra_state_attributes)
+    async def async_will_remove_from_hass(self) -> None:
+        self.hub.async_remove_view(self.office_id, self)
+        await super().async_will_remove_from_hass()
+
+    def _shows(self) -> int:
+        return hash((self.state, *self.extra_state_attributes.items()))
 
     @callback
-    def _on_change(self) -> None:
+    def async_household_changed(self) -> None:
+        """The hub heard from the household: write only what changed."""
         shown = self._shows()
         if shown != self._shown:
             self._shown = shown
@@ -147,6 +162,8 @@ def _care_level_attributes(remote: Remote) -> dict[str, Any]:
         "reported_level": None if status is None else status.level,
         "reason": None if status is None else status.reason,
         "since": remote.level_since,
+        "last_activity": None if status is None else status.last_activity,
+        "quiet_since": remote.quiet_since,
         "alert_id": None if status is None else status.alert_id,
         "acknowledged": None if status is None else status.acknowledged,
         "acknowledged_by": remote.acknowledged_by,
@@ -164,6 +181,9 @@ def _monitoring_attributes(remote: Remote) -> dict[str, Any]:
         "away_until": None if status is None else status.away_until,
         "sources_online": None if status is None else status.sources_online,
         "sources_total": None if status is None else status.sources_total,
+        # Only while the box is offline, when it no longer changes: a box that reports is
+        # heard every heartbeat, which must not write a state (the console asks the office).
+        "last_heard": remote.heard if remote.offline else None,
     }
 
 
@@ -180,10 +200,10 @@ SENSORS: Final[tuple[OfficeSensorDescription, ...]] = (
         key="last_activity",
         translation_key="last_activity",
         device_class=SensorDeviceClass.TIMESTAMP,
+        # The care level carries it (`last_activity`, `quiet_since`).
+        entity_registry_enabled_default=False,
         value=lambda remote: None if remote.status is None else remote.status.last_activity,
-        attributes=lambda remote: {
-            "quiet_since": None if remote.status is None else remote.status.quiet_since
-        },
+        attributes=lambda remote: {"quiet_since": remote.quiet_since},
     ),
     OfficeSensorDescription(
         key="monitoring",
@@ -197,6 +217,9 @@ SENSORS: Final[tuple[OfficeSensorDescription, ...]] = (
         key="last_heard",
         translation_key="last_heard",
         device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Changes with every heartbeat (a recorder row each): enabled only on purpose.
+        entity_registry_enabled_default=False,
         value=lambda remote: remote.heard,
     ),
 )

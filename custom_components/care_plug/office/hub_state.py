@@ -66,6 +66,10 @@ GAP_TIMEOUT: Final = timedelta(seconds=60)
 MAX_HELD: Final = 500
 # After start, retained statuses arrive first: nobody is judged stale before this.
 JUDGE_GRACE: Final = timedelta(seconds=30)
+# A box without any activity yet reports its silence in whole seconds from its own clock:
+# the start of the silence it implies moves by a second or so between heartbeats. Within
+# this much it is the same silence (so a heartbeat changes no entity).
+QUIET_JITTER: Final = timedelta(seconds=5)
 # Text fields of reasonable length (the whole payload is limited anyway).
 MAX_ID_LENGTH: Final = 64
 MAX_NAME_LENGTH: Final = 200
@@ -534,6 +538,7 @@ class Remote:
         "office_id",
         "offline",
         "offline_since",
+        "quiet_since",
         "shown_at",
         "shown_by_status",
         "since_level",
@@ -563,6 +568,8 @@ class Remote:
         self.level_since: datetime | None = None
         self.ack_by: str | None = None
         self.ack_alert: str | None = None
+        # Since when the home has been quiet, steady across heartbeats (see QUIET_JITTER).
+        self.quiet_since: datetime | None = None
 
     # What the entities show.
 
@@ -783,6 +790,17 @@ class OfficeState:
     ) -> None:
         """Show `status` as of `at`; keep the level's start and who acknowledged."""
         previous = remote.status
+        quiet = status.quiet_since
+        kept = remote.quiet_since
+        if (
+            status.last_activity is None
+            and previous is not None
+            and previous.last_activity is None
+            and kept is not None
+            and abs(quiet - kept) <= QUIET_JITTER
+        ):
+            quiet = kept
+        remote.quiet_since = quiet
         remote.status = status
         remote.shown_at = at
         remote.shown_by_status = by_status
