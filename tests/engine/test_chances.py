@@ -16,6 +16,7 @@ import pytest
 
 from custom_components.care_plug.engine import Household, Level
 from custom_components.care_plug.engine.chances import Chances
+from custom_components.care_plug.engine.model import SENSITIVITIES
 from custom_components.care_plug.engine.routine import PROFILE_SLOTS, READY_DAYS
 from custom_components.care_plug.engine.state import StateError, from_dict, to_dict
 
@@ -35,7 +36,7 @@ from .test_routine import (
 
 H = timedelta(hours=1)
 DAY = 24 * H
-NORMAL_WARNING_CHANCE = 0.05
+NORMAL_WARNING_CHANCE = SENSITIVITIES["normal"].warning_chance
 
 
 def without_chances(house: Household) -> Household:
