@@ -19,6 +19,8 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -304,6 +306,75 @@ async def test_the_tracker_away_survives_a_restart_and_a_removed_tracker_ends_it
     await hass.async_block_till_done()
     assert value(hass, "sensor.mum_monitoring") == "ok"
     assert value(hass, "sensor.mum_next_escalation") == (START + 3 * HOUR).isoformat()
+
+
+async def test_a_renamed_tracker_is_followed_under_its_new_id(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    registry = er.async_get(hass)
+    registry.async_get_or_create("person", "person", "mum-uid", suggested_object_id="mum")
+    entry = await _household_with_resident(hass, freezer)
+    registry.async_update_entity(RESIDENT, new_entity_id="person.mother")
+    await hass.async_block_till_done()
+    assert entry.options["resident"] == "person.mother"  # the options follow the rename
+    assert not [i for i in ir.async_get(hass).issues.values() if i.domain == DOMAIN]
+
+    hass.states.async_set("person.mother", "not_home")
+    await hass.async_block_till_done()
+    assert value(hass, "sensor.mum_monitoring") == "away"
+    hass.states.async_set("person.mother", "home")
+    await hass.async_block_till_done()
+    assert value(hass, "sensor.mum_monitoring") == "ok"
+
+    # A tracker removed from Home Assistant says nothing: watched as usual, no repair.
+    registry.async_remove("person.mother")
+    hass.states.async_remove("person.mother")
+    await hass.async_block_till_done()
+    assert value(hass, "sensor.mum_monitoring") == "ok"
+    assert not [i for i in ir.async_get(hass).issues.values() if i.domain == DOMAIN]
+
+
+def test_the_replay_follows_the_resident_tracker(tmp_path: Path) -> None:
+    """The same history with and without `resident`: out, nothing is raised."""
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "entity_id,state,last_changed\n"
+        f"{MOTION},on,2026-03-02T08:00:00Z\n"
+        f"{RESIDENT},not_home,2026-03-02T08:05:00Z\n"
+        f"{RESIDENT},Shop,2026-03-02T10:00:00Z\n"
+        f"{RESIDENT},home,2026-03-02T14:00:00Z\n"
+        f"{MOTION},off,2026-03-02T14:10:00Z\n"
+    )
+    plain = {
+        "presence_sources": [MOTION],
+        "risk_group": "custom",
+        "attention_after": {"hours": 1},
+        "warning_after": {"hours": 2},
+        "critical_after": {"hours": 3},
+    }
+
+    def replay(options: dict[str, Any]) -> list[dict[str, Any]]:
+        path = tmp_path / "options.json"
+        path.write_text(json.dumps(options))
+        result = subprocess.run(
+            [sys.executable, "-m", "custom_components.care_plug.replay", "--options",
+             str(path), "--events", str(history), "--until", "2026-03-02T15:30:00Z"],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    without = [(line["time"], line["level"]) for line in replay(plain)]
+    assert without[:3] == [
+        ("2026-03-02T09:00:00Z", "attention"),
+        ("2026-03-02T10:00:00Z", "warning"),
+        ("2026-03-02T11:00:00Z", "critical"),
+    ]
+    followed = [(line["time"], line["level"]) for line in replay({**plain, "resident": RESIDENT})]
+    # Out from 08:05 to 14:00, then a fresh clock from the return (the motion sensor
+    # going off is no sign of life): attention an hour later.
+    assert followed == [("2026-03-02T15:00:00Z", "attention")]
 
 
 async def test_an_away_set_by_hand_is_left_to_its_end(

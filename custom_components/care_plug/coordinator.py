@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_HOME, STATE_UNAVAILABLE
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_UNAVAILABLE
 from homeassistant.core import (
     CALLBACK_TYPE,
     Context,
@@ -37,8 +37,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from . import issues
-from .const import CONF_RESIDENT, DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS
-from .engine.model import OFFLINE_STATES, CareEvent, HouseholdStatus, Level
+from .const import DOMAIN, EVENT_CARE, SAVE_DELAY_SECONDS
+from .engine.model import CareEvent, HouseholdStatus, Level
 from .engine.monitor import Household, Output
 from .engine.settings import HouseholdSettings, options_with_source_replaced
 from .household_store import async_restore, document, household_store
@@ -51,18 +51,6 @@ _LOGGER = logging.getLogger(__package__)
 
 type CarePlugConfigEntry = ConfigEntry[CarePlugCoordinator]
 type CareEventListener = Callable[[CareEvent, dict[str, Any]], None]
-
-
-def _resident_away(tracker: State | None) -> bool:
-    """Whether the resident's `person` or `device_tracker` says they are away from home.
-
-    A tracker that is gone, unavailable or unknown says nothing: the household is then
-    watched as usual, so a phone with a flat battery never silences an alert.
-    """
-    if tracker is None:
-        return False
-    state = tracker.state.strip().lower()
-    return state != STATE_HOME and state not in OFFLINE_STATES
 
 
 class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
@@ -227,27 +215,30 @@ class CarePlugCoordinator(DataUpdateCoordinator[HouseholdStatus]):
         data = event.data
         if data["action"] == "update" and "old_entity_id" in data:
             self._rename(data["old_entity_id"], data["entity_id"])
-        elif data["action"] == "remove":
+        elif data["action"] == "remove" and data["entity_id"] != self.household.settings.resident:
+            # A removed tracker says nothing (watched as usual); a removed source is missing.
             self._check_missing(data["entity_id"])
 
     def _watch_resident(self, hass: HomeAssistant, now: datetime) -> list[Output]:
-        """Follow the resident's tracker, and take up where it is now. Without one (or
-        after it was removed from the options) an away the tracker began ends."""
-        resident = self.entry.options.get(CONF_RESIDENT)
-        if not isinstance(resident, str):
-            return self.household.resident_away(now, False)
-        self._unsubs.append(
-            async_track_state_change_event(hass, resident, self._on_resident_changed)
-        )
-        return self.household.resident_away(now, _resident_away(hass.states.get(resident)))
+        """Follow the resident's tracker (and its renames), and take up where it is now.
+        Without one (or after it was removed from the options) an away it began ends."""
+        resident = self.household.settings.resident
+        if resident is None:
+            return self.household.resident_state(now, None)
+        self._unsubs += [
+            async_track_state_change_event(hass, resident, self._on_resident_changed),
+            async_track_entity_registry_updated_event(hass, resident, self._on_registry_updated),
+        ]
+        tracker = hass.states.get(resident)
+        return self.household.resident_state(now, None if tracker is None else tracker.state)
 
     @callback
     def _on_resident_changed(self, event: Event[EventStateChangedData]) -> None:
         old_state, new_state = event.data["old_state"], event.data["new_state"]
-        away = _resident_away(new_state)
-        if old_state is not None and new_state is not None and away is _resident_away(old_state):
-            return  # a tracker moving within a zone, or between zones away from home
-        self._apply(self.household.resident_away(dt_util.utcnow(), away))
+        if old_state is not None and new_state is not None and old_state.state == new_state.state:
+            return  # only its attributes moved (a position within the same zone)
+        state = None if new_state is None else new_state.state
+        self._apply(self.household.resident_state(dt_util.utcnow(), state))
 
     @callback
     def _on_deadline(self, when: datetime) -> None:

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 
 from custom_components.care_plug.engine import HouseholdSettings, Role, SettingsError
+from custom_components.care_plug.engine.model import tracker_away
 from custom_components.care_plug.engine.settings import (
     MAX_THRESHOLD,
     MIN_THRESHOLD,
     Tuning,
+    options_with_source_replaced,
     parse_duration,
 )
 
@@ -273,3 +275,28 @@ def test_custom_risk_group_needs_every_threshold() -> None:
     message = rejected({**BASE, "risk_group": "custom", "attention_after": {"hours": 2}})
     assert "warning_after" in message
     assert "critical_after" in message
+
+
+@pytest.mark.parametrize("resident", ["sensor.phone", "person", 5, "", "binary_sensor.hall_motion"])
+def test_a_resident_that_is_no_tracker_is_refused(resident: object) -> None:
+    options = {"presence_sources": ["binary_sensor.hall_motion"], "resident": resident}
+    with pytest.raises(SettingsError, match="resident"):
+        HouseholdSettings.from_options(options)
+
+
+def test_a_renamed_or_removed_tracker_is_replaced_in_the_options() -> None:
+    options = {"presence_sources": ["binary_sensor.hall_motion"], "resident": "person.mum"}
+    renamed = options_with_source_replaced(options, "person.mum", "person.mother")
+    assert HouseholdSettings.from_options(renamed).resident == "person.mother"
+    removed = options_with_source_replaced(options, "person.mum", None)
+    assert "resident" not in removed
+    assert HouseholdSettings.from_options(removed).resident is None
+
+
+@pytest.mark.parametrize(
+    ("state", "away"),
+    [("home", False), (" Home ", False), ("not_home", True), ("Shop", True),
+     ("unavailable", False), ("unknown", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_what_a_tracker_state_says(state: str | None, away: bool) -> None:
+    assert tracker_away(state) is away

@@ -17,6 +17,21 @@ type Reading = tuple[float, str, str]
 
 # States Home Assistant uses when it has no value (compared lower-cased and stripped).
 OFFLINE_STATES = frozenset({"unavailable", "unknown", "none", ""})
+# The state a `person` or `device_tracker` shows while the resident is at home.
+TRACKER_HOME = "home"
+
+
+def tracker_away(state: str | None) -> bool:
+    """Whether a resident's `person` or `device_tracker` state says they are away.
+
+    A tracker that is gone (None), unavailable or unknown says nothing: the household is
+    then watched as usual, so a phone with a flat battery never silences an alert. Any
+    state but home (`not_home`, a zone's name) is away.
+    """
+    if state is None:
+        return False
+    value = state.strip().lower()
+    return value != TRACKER_HOME and value not in OFFLINE_STATES
 
 
 class Role(StrEnum):

@@ -28,6 +28,7 @@ from .model import (
     ResolvedBy,
     Role,
     time_zone_of,
+    tracker_away,
 )
 from .routine import FULL_DAYS, Routine
 from .settings import ACTIVITY_ROLES, HouseholdSettings
@@ -394,6 +395,8 @@ class Household:
         than one already taken is a late row, taken as happening at the engine's clock."""
         source = self._sources.get(entity_id)
         if source is None:
+            if entity_id == self.settings.resident:
+                return self.resident_state(_dt(max(ts, self._clock)), state)
             return []  # a fresh list each time: callers may keep and extend what they get
         ts = max(ts, self._clock)
         out = self._advance(ts) if ts >= self._due else []
@@ -939,6 +942,10 @@ class Household:
         self._beginnings.keep_only(watched)
         self._changed = True
         self._refresh()
+
+    def resident_state(self, now: datetime, state: str | None) -> list[Output]:
+        """The resident's tracker shows `state` (None: it is gone); see `tracker_away`."""
+        return self.resident_away(now, tracker_away(state))
 
     def resident_away(self, now: datetime, away: bool) -> list[Output]:
         """The resident's tracker (a `person` or `device_tracker`) says away or home.

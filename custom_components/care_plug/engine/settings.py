@@ -23,6 +23,8 @@ ROLE_KEYS: dict[Role, str] = {
 ACTIVITY_ROLES = frozenset({Role.POWER, Role.LIGHT, Role.PRESENCE, Role.OTHER})
 # Options key of the presence sources that are the home's entrance door (contract).
 ENTRANCE_KEY = "entrance_sources"
+RESIDENT_KEY = "resident"
+RESIDENT_DOMAINS = frozenset({"person", "device_tracker"})
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -103,6 +105,8 @@ class HouseholdSettings:
     sensitivity: str = DEFAULT_SENSITIVITY
     # Presence sources that are the home's entrance door (options key `entrance_sources`).
     entrances: frozenset[str] = frozenset()
+    # The resident's `person` or `device_tracker` (options key `resident`), if any.
+    resident: str | None = None
 
     @property
     def thresholds(self) -> tuple[float, float, float]:
@@ -140,7 +144,20 @@ class HouseholdSettings:
             tuning=_read_tuning(options),
             sensitivity=sensitivity,
             entrances=_read_entrances(options, sources),
+            resident=_read_resident(options, sources),
         )
+
+
+def _read_resident(options: Mapping[str, Any], sources: Mapping[str, Role]) -> str | None:
+    resident = options.get(RESIDENT_KEY)
+    if resident is None:
+        return None
+    if not isinstance(resident, str):
+        raise SettingsError("resident must be a person or device_tracker entity id")
+    domain, _, object_id = resident.partition(".")
+    if domain not in RESIDENT_DOMAINS or not object_id or resident in sources:
+        raise SettingsError("resident must be a person or device_tracker entity id")
+    return resident
 
 
 def check_thresholds(attention: float, warning: float, critical: float) -> None:
@@ -252,6 +269,11 @@ def options_with_source_replaced(
     """`options` with `entity_id` replaced by `replacement` in its role, or dropped
     (and so among the entrance doors, which must stay presence sources)."""
     result: dict[str, Any] = dict(options)
+    if result.get(RESIDENT_KEY) == entity_id:  # the resident's tracker was renamed
+        if replacement is None:
+            del result[RESIDENT_KEY]
+        else:
+            result[RESIDENT_KEY] = replacement
     for key in (*ROLE_KEYS.values(), ENTRANCE_KEY):
         entities = result.get(key)
         if isinstance(entities, list) and entity_id in entities:

@@ -38,7 +38,8 @@ HISTORY.csv is the file that Home Assistant's History panel downloads (columns
 entity_id,state,last_changed; other columns are ignored). Rows may come grouped by
 entity, as Home Assistant writes them, or sorted by time. Times without a zone are
 taken as UTC, as Home Assistant exports UTC. Use - to read standard input (read in
-file order).
+file order). With the option `resident` (a person or device_tracker), that entity's rows
+make the household away while they say so, as in Home Assistant.
 """
 
 EPILOG = """\
@@ -184,7 +185,10 @@ def _open_history(path: str, settings: HouseholdSettings, errors: TextIO) -> His
 
     try:
         source = sys.stdin.buffer if path == "-" else path
-        return HistoryFile(source, wanted=settings.sources, on_bad_row=bad_row)
+        wanted = set(settings.sources)
+        if settings.resident is not None:
+            wanted.add(settings.resident)
+        return HistoryFile(source, wanted=wanted, on_bad_row=bad_row)
     except FileNotFoundError:
         raise InputError(f"history file {path} does not exist") from None
     except OSError as err:
