@@ -9,7 +9,7 @@ devices of the office's config entry. Entity ids follow the office id:
 Five entities per household are enabled: care level, monitoring, alert and the two
 buttons. Last activity and last heard are disabled by default (their values are
 attributes of the care level and, while the box is offline, of monitoring; the console
-asks the office for last heard): an office holds up to 2,000 households per entry under
+asks the office for last heard): an office entry holds up to 1,999 households under
 Home Assistant's 10,000 enabled entities, and a heartbeat that changes nothing the
 officer sees writes no state (docs/office.md, "What the office shows").
 """
