@@ -37,6 +37,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return await async_setup_integration(hass, config)
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
+    """Bring an entry saved by an older Care Plug up to date (office/hub_migration.py)."""
+    from .office.hub_migration import async_migrate  # noqa: PLC0415
+
+    return await async_migrate(hass, entry)
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: CarePlugConfigEntry) -> bool:
     """Start watching one household."""
     from .lifecycle import async_setup_household  # noqa: PLC0415

@@ -68,6 +68,7 @@ from .office.hub_flow import (
     STEP_OFFICE,
     office_aware_init,
 )
+from .office.hub_migration import CONFIG_MINOR_VERSION, CONFIG_VERSION
 from .units import convertible, source_unit
 
 CUSTOM: Final = "custom"
@@ -486,6 +487,8 @@ OPTIONS_FLOW: Final = {
 class CarePlugConfigFlow(SchemaConfigFlowHandler, domain=DOMAIN):
     """Create a household or a welfare office, and change its settings later (it reloads)."""
 
+    VERSION = CONFIG_VERSION
+    MINOR_VERSION = CONFIG_MINOR_VERSION
     config_flow = CONFIG_FLOW
     options_flow = OPTIONS_FLOW
     options_flow_reloads = True

@@ -951,3 +951,51 @@ async def test_household_actions_refuse_an_office_and_get_status_leaves_it_out(
     diagnostics = await async_get_config_entry_diagnostics(hass, office)
     assert diagnostics["households"] == 1
     assert "Gangnam" not in json.dumps(diagnostics)
+
+
+def _disabled_by(registry: er.EntityRegistry, entity_id: str) -> er.RegistryEntryDisabler | None:
+    entity = registry.async_get(entity_id)
+    assert entity is not None
+    return entity.disabled_by
+
+
+async def test_an_office_from_before_has_its_chatty_sensors_disabled_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mqtt: MqttMockHAClient
+) -> None:
+    """Offices set up before 1.2 had `last_activity` and `last_heard` enabled; the
+    migration disables them once, and an officer's later choice is kept."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Gangnam office", options=OFFICE_OPTIONS, minor_version=1
+    )
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    made = {
+        key: registry.async_get_or_create(
+            "sensor", DOMAIN, f"{entry.entry_id}_{GN}_{key}", config_entry=entry
+        ).entity_id
+        for key in ("care_level", "last_activity", "last_heard")
+    }
+    freezer.move_to(T0)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.minor_version == 2
+    disabled = {key: _disabled_by(registry, made[key]) for key in made}
+    assert disabled == {
+        "care_level": None,
+        "last_activity": er.RegistryEntryDisabler.INTEGRATION,
+        "last_heard": er.RegistryEntryDisabler.INTEGRATION,
+    }
+
+    # The officer enables one again: a restart leaves it enabled.
+    registry.async_update_entity(made["last_heard"], disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _disabled_by(registry, made["last_heard"]) is None
+
+
+async def test_an_entry_from_a_newer_care_plug_is_not_set_up(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, title="Gangnam office", options=OFFICE_OPTIONS,
+                            version=2)  # fmt: skip
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
