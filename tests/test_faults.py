@@ -145,6 +145,30 @@ async def test_a_flapping_plug_that_dies_raises_monitoring_lost_on_time(
     assert [(e["level"], e["reason"]) for e in alert] == [("attention", "monitoring_lost")]
 
 
+async def test_a_plug_storming_between_unavailable_and_garbage_writes_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, solo: MockConfigEntry
+) -> None:
+    at = SOLO_START + SECOND
+    freezer.move_to(at)
+    hass.states.async_set(TV, "unavailable", POWER)
+    await hass.async_block_till_done()
+    assert attribute(hass, "sensor.solo_sources_online", "sources") == {TV: "unavailable"}
+    writes = count_writes(hass, solo)
+    for flap in range(2_000):
+        for state in ("garbage", "unavailable"):
+            at += EVERY
+            freezer.move_to(at)
+            hass.states.async_set(TV, state, POWER)
+        if flap % 100 == 99:
+            async_fire_time_changed(hass, at)
+            await hass.async_block_till_done()
+    await hass.async_block_till_done()
+    # The plug is offline throughout; why it is offline never settled, so nothing moved.
+    assert writes["sensor.solo_sources_online"] == 0
+    assert writes["sensor.solo_monitoring"] == 0
+    assert attribute(hass, "sensor.solo_sources_online", "sources") == {TV: "unavailable"}
+
+
 # ---------------------------------------------------------------- a host suspended (items 6, 7)
 
 START = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)

@@ -1125,3 +1125,21 @@ def test_a_reminder_due_after_reminders_were_switched_off_fires_once_and_stops()
     quiet = from_dict(settings(tuning=replace(TUNING, reminder_interval_seconds=0.0)), saved)
     out = run_deadlines(quiet, T0 + CRITICAL - SEC)
     assert [e.time for e in care(out, EventType.REMINDER)] == [T0 + WARNING + REMINDER]
+
+
+def test_a_storm_between_two_offline_states_moves_nothing_and_a_lasting_one_is_told() -> None:
+    house = at_risk()
+    house.observe(TV, "80", T0)
+    house.observe(TV, "unavailable", T0 + SEC)
+    assert house.source_health() == {TV: "unavailable"}
+    at = T0 + SEC
+    seen = set()
+    for _ in range(5_000):  # garbage and `unavailable` in turn, a second apart
+        for state in ("on fire", "unavailable"):
+            at += SEC
+            house.observe(TV, state, at)
+            seen.add(house.source_health()[TV])
+    assert seen == {"unavailable"}  # the reason shown never moved
+    house.observe(TV, "on fire", at + SEC)  # now garbage for good
+    run_deadlines(house, at + SEC + STEADY)
+    assert house.source_health() == {TV: "invalid"}

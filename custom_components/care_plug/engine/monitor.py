@@ -180,11 +180,18 @@ class _Source:
         if changed:
             self.changed_at = t
         actual = self.actual
-        if (actual == _OK) == (self.health == _OK):
+        if actual == self.health:
             self.held_since = None
-            if actual == self.health:
+            return False
+        if (actual == _OK) == (self.health == _OK):
+            # Still offline, for another reason: told once it has lasted the hold, so a
+            # storm between two offline states (unavailable, garbage) moves nothing.
+            if self.held_since is None:
+                self.held_since = t
+            if t < self.held_until:
                 return False
-            self.health = actual  # still offline, for another reason
+            self.health = actual
+            self.held_since = None
             return True
         if self.held_since is None:
             at_once = changed and (steady if actual != _OK else self.prompt)
