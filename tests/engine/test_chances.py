@@ -144,9 +144,11 @@ DAMAGED: list[Any] = [
     {"noted": 3, "cells": {"96": [0] * 10}},
     {"noted": 3, "cells": {"x": [0] * 10}},
     {"noted": 3, "cells": {"4": [0] * 9}},
-    {"noted": 3, "cells": {"4": [1, 2, 0, 0, 0, 0, 0, 0, 0, 0]}},  # ended more than began
+    {"noted": 3, "cells": {"4": [10, 20, 0, 0, 0, 0, 0, 0, 0, 0]}},  # ended more than began
     {"noted": 3, "cells": {"4": [1e9, 0, 0, 0, 0, 0, 0, 0, 0, 0]}},
     {"noted": 3, "cells": {"4": ["1", 0, 0, 0, 0, 0, 0, 0, 0, 0]}},
+    {"noted": 3, "cells": {"4": [1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0]}},  # tenths are whole
+    {"noted": 3, "cells": {"4": [-1, 0, 0, 0, 0, 0, 0, 0, 0, 0]}},
 ]
 
 
@@ -166,4 +168,4 @@ def test_the_table_stays_the_same_size_however_long_it_learns() -> None:
     size = len(json.dumps(chances.save()))
     assert size < 8000
     for cell in chances.save()["cells"].values():
-        assert all(0 <= value <= 20.0 for value in cell)
+        assert all(0 <= value <= 200 for value in cell)

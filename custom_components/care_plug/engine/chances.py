@@ -17,7 +17,7 @@ O(1); the table is fixed in size.
 
 from __future__ import annotations
 
-import math
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +25,8 @@ from typing import Any
 # hour), a short spell, a nap or an outing, a long spell, since the night.
 EDGES = (3600.0, 3 * 3600.0, 6 * 3600.0, 10 * 3600.0)
 BUCKETS = len(EDGES) + 1
+WIDTH = 2 * BUCKETS  # counts per slot
+TENTHS = 10  # counts are stored in tenths: small whole numbers in the Store
 ALPHA = 0.05  # weight of the newest note: about the last 20 times in each cell
 # Quiet starts seen (decayed) around a slot before its own kind of day judges alone.
 MIN_OWN = 6.0
@@ -49,16 +51,17 @@ class Chances:
 
     def __init__(self, slots: int) -> None:
         self._slots = slots
-        # cells[slot][2 * bucket] quiet starts, [2 * bucket + 1] of them broken in the slot.
-        self._cells = [[0.0] * (2 * BUCKETS) for _ in range(slots)]
+        # [WIDTH * slot + 2 * bucket]: quiet starts; the next one: of them, broken in the
+        # slot. One flat array of doubles: 8 bytes a count, not a Python float each.
+        self._cells = array("d", bytes(8 * WIDTH * slots))
         self.noted = 0  # slot starts noted since the table began (not decayed)
 
     def note(self, index: int, silent: float, broken: bool) -> None:
         """Slot `index` began with the home quiet for `silent` s; `broken` if activity came."""
-        cell = self._cells[index]
-        i = 2 * bucket(silent)
-        cell[i] = cell[i] * (1.0 - ALPHA) + 1.0
-        cell[i + 1] = cell[i + 1] * (1.0 - ALPHA) + (1.0 if broken else 0.0)
+        cells = self._cells
+        i = WIDTH * index + 2 * bucket(silent)
+        cells[i] = cells[i] * (1.0 - ALPHA) + 1.0
+        cells[i + 1] = cells[i + 1] * (1.0 - ALPHA) + (1.0 if broken else 0.0)
         self.noted += 1
 
     def quiet(
@@ -70,29 +73,31 @@ class Chances:
         neighbour on the same kind of day. A silence this long never seen here (not even
         once, lately) has the chance 0: it is the routine's rule that judges it then.
         """
+        cells = self._cells
         i = 2 * bucket(silent)
         entered = broken = 0.0
         for offset in NEIGHBOURS:
-            cell = self._cells[shift(index, offset)]
-            entered += cell[i]
-            broken += cell[i + 1]
+            at = WIDTH * shift(index, offset) + i
+            entered += cells[at]
+            broken += cells[at + 1]
         if entered < MIN_OWN:
             for offset in NEIGHBOURS:
-                cell = self._cells[shift(other, offset)]
-                entered += cell[i]
-                broken += cell[i + 1]
+                at = WIDTH * shift(other, offset) + i
+                entered += cells[at]
+                broken += cells[at + 1]
         if entered < SEEN:
             return 0.0
         # One imagined quiet start keeps a handful of notes from ever giving certainty.
         return 1.0 - broken / (entered + 1.0)
 
     def save(self) -> dict[str, Any]:
-        """A JSON-able dict: only slots that have seen something (about 5 KB when all have)."""
-        cells = {
-            str(index): [_compact(v) for v in cell]
-            for index, cell in enumerate(self._cells)
-            if any(cell)
-        }
+        """A JSON-able dict: counts in tenths, only for slots that have seen something
+        (about 4 KB when all have)."""
+        cells: dict[str, list[int]] = {}
+        for index in range(self._slots):
+            cell = self._cells[WIDTH * index : WIDTH * (index + 1)]
+            if any(cell):
+                cells[str(index)] = [round(v * TENTHS) for v in cell]
         return {"noted": self.noted, "cells": cells}
 
     def load(self, data: Any) -> None:
@@ -105,29 +110,24 @@ class Chances:
             raise ValueError("stored chances of silence have a damaged count")
         if not isinstance(cells, dict):
             raise ValueError("stored chances of silence are damaged")
-        parsed = [[0.0] * (2 * BUCKETS) for _ in range(self._slots)]
+        parsed = array("d", bytes(8 * WIDTH * self._slots))
         for key, cell in cells.items():
             if not isinstance(key, str) or not key.isdigit() or int(key) >= self._slots:
                 raise ValueError("stored chances of silence name a slot that does not exist")
-            if not isinstance(cell, list) or len(cell) != 2 * BUCKETS:
+            if not isinstance(cell, list) or len(cell) != WIDTH:
                 raise ValueError("stored chances of silence are damaged")
             values = [_count(v) for v in cell]
-            if any(values[i + 1] > values[i] + 0.01 for i in range(0, 2 * BUCKETS, 2)):
+            if any(values[i + 1] > values[i] + 0.1 for i in range(0, WIDTH, 2)):
                 raise ValueError("stored chances of silence end more silences than began")
-            parsed[int(key)] = values
+            parsed[WIDTH * int(key) : WIDTH * (int(key) + 1)] = array("d", values)
         self._cells = parsed
         self.noted = noted
 
 
-def _compact(value: float) -> float | int:
-    rounded = round(value, 2)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
 def _count(value: Any) -> float:
-    # A decayed count never exceeds 1 / ALPHA.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("stored chance count is not a number")
-    if not math.isfinite(value) or not 0.0 <= value <= 1.0 / ALPHA + 0.01:
+    # Stored in tenths; a decayed count never exceeds 1 / ALPHA.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("stored chance count is not a whole number of tenths")
+    if not 0 <= value <= TENTHS / ALPHA:
         raise ValueError("stored chance count is out of range")
-    return float(value)
+    return value / TENTHS
