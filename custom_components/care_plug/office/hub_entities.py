@@ -15,8 +15,8 @@ officer sees writes no state (docs/office.md, "What the office shows").
 
 With the office option "Entities per household" set to `compact` only the care level
 and the acknowledge button exist (the care level carries monitoring, last activity and,
-while the box is offline, last heard): about a third of the memory per household, and
-up to 5,000 households per entry. The others are not created at all, and switching to
+while the box is offline, last heard): less than half the memory per household, and up
+to 4,999 households per entry. The others are not created at all, and switching to
 compact removes them from the entity registry (`remove_unused_entities`): a disabled
 registry entry still costs memory (docs/performance.md, "The welfare office").
 """
