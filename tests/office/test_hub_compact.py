@@ -6,7 +6,9 @@ button presses and the options flow.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.template import Template
+from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockUser,
@@ -239,3 +243,33 @@ async def test_switching_modes_leaves_no_orphan_and_keeps_the_shared_entities(
     assert value(hass, ALERT) == "on"
     assert not again[MONITORING].disabled
     assert again[LAST_HEARD].disabled  # disabled by default, as in a new full office
+
+
+def officer_table() -> str:
+    """The households table of dashboards/officer.yaml (a Markdown card's template)."""
+    path = Path(__file__).parents[2] / "dashboards" / "officer.yaml"
+
+    def find(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if key == "content" and isinstance(child, str) and "_care_level" in child:
+                    yield child
+                yield from find(child)
+        elif isinstance(node, list):
+            for child in node:
+                yield from find(child)
+
+    [content] = find(load_yaml_dict(path))
+    return content
+
+
+async def test_the_officer_dashboard_shows_a_compact_households_monitoring(
+    hass: HomeAssistant, compact: MockConfigEntry
+) -> None:
+    await publish(hass, "status", status(monitoring="degraded"), retain=True)
+
+    rendered = Template(officer_table(), hass).async_render(parse_result=False)
+
+    [row] = [line for line in rendered.splitlines() if line.startswith(f"| {GN} ")]
+    assert row.rstrip(" |").endswith("degraded")  # from the care level: no monitoring sensor
+    assert "40 minutes ago" in row
