@@ -665,8 +665,8 @@ def summary(result: dict[str, Any]) -> list[Any]:
     shown = (first["entities"] - result["districts"]) // per_household
     return [
         f"{result['households']:,}",
-        result["entities_per_household"],
         result["districts"],
+        result["entities_per_household"],
         "on" if result["mqtt_discovery"] else "off",
         f"{shown:,}",
         first["seconds"],
