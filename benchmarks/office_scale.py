@@ -3,7 +3,8 @@
 Run from the repo root: `.venv/bin/python -m benchmarks.office_scale` (N = 1,000 then
 5,000; `--households 1000` for one size, `--quick` for 200 households and short windows,
 `--profile` for cProfile of a start and a burst instead of the figures, `--memory-only`
-for part 4 alone).
+for part 4 alone, `--entities compact` for a compact office: each household's care level
+and acknowledge button only).
 
 Parts, all real except the boxes:
 - Mosquitto (Debian's package, started here on a free 127.0.0.1 port in a temporary
@@ -22,11 +23,12 @@ Parts, all real except the boxes:
 
 Figures, per size:
 1. Start-up with N retained statuses: the boxes publish them first; then, with MQTT
-   connected, the office entries are set up and timed until every household's 5 enabled
-   entities exist, or until no more appear for a few seconds (Home Assistant adds at most 10,000
-   enabled entities per config entry; the entities created are reported). Again after a
-   restart (a new core in the same configuration directory, the office's Store on disk;
-   the registries start empty as in every `ha_*` benchmark).
+   connected, the office entries are set up and timed until every household's enabled
+   entities exist (5, or 2 when compact), or until no more appear for a few seconds
+   (Home Assistant adds at most 10,000 enabled entities per config entry; the entities
+   created are reported). Again after a restart (a new core in the same configuration
+   directory, the office's Store on disk; the registries start empty as in every `ha_*`
+   benchmark).
 2. CPU at the steady rate: every heartbeat every 5 minutes and 5 events per household
    per day at random. Measured idle (nothing published) and at that traffic F times
    faster (by default about 100 messages a second), then scaled: idle + (accelerated -
@@ -62,6 +64,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,21 +75,27 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import frame
 from homeassistant.helpers import json as json_helper
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.care_plug.const import EVENT_CARE
+from custom_components.care_plug.office import hub_entities
 from custom_components.care_plug.office.hub import SAVE_DELAY_SECONDS, OfficeHub
+from custom_components.care_plug.office.hub_const import COMPACT_KEYS
 from tests.broker import Broker
 
 from .ha_harness import DOMAIN, running_hass, table
 from .office_boxes import ROOT, district_root
 
 REPO = Path(__file__).resolve().parents[1]
-# Enabled: care level, monitoring, the alert, 2 buttons (last activity and last heard are
-# disabled by default: registry entries without a state).
-ENTITIES_PER_HOUSEHOLD = 5
+# Enabled, by the office's "Entities per household": full, care level, monitoring, the
+# alert, 2 buttons (last activity and last heard are disabled by default: registry entries
+# without a state); compact, care level and acknowledge, the others not created at all.
+# `compact-disabled` is the alternative compact measured against it: a full office whose
+# other five are created disabled (registry entries only), not an option of the office.
+ENTITIES_PER_HOUSEHOLD = {"full": 5, "compact": 2, "compact-disabled": 2}
 HEARTBEAT_SECONDS = 300.0
 EVENTS_PER_DAY = 5.0
 BURST = 1000
@@ -277,8 +286,30 @@ async def connect_mqtt(hass: HomeAssistant, port: int, *, discovery: bool = True
     return time.perf_counter() - begin
 
 
+def disable_all_but_compact() -> None:
+    """`compact-disabled`: every household entity but the compact ones created disabled
+    (the office's descriptions replaced for this process only)."""
+    for name in ("SENSORS", "BUTTONS"):
+        descriptions: tuple[EntityDescription, ...] = getattr(hub_entities, name)
+        setattr(
+            hub_entities,
+            name,
+            tuple(
+                d if d.key in COMPACT_KEYS else replace(d, entity_registry_enabled_default=False)
+                for d in descriptions
+            ),
+        )
+    alert = replace(hub_entities.ALERT, entity_registry_enabled_default=False)
+    setattr(hub_entities, "ALERT", alert)  # noqa: B010 (a Final name, replaced on purpose)
+
+
 async def start_office(
-    hass: HomeAssistant, households: int, districts: int, *, trace: bool = False
+    hass: HomeAssistant,
+    households: int,
+    districts: int,
+    *,
+    trace: bool = False,
+    entities: str = "full",
 ) -> dict[str, Any]:
     """Set the office entries up and wait until every household's entities exist (or no
     more appear: Home Assistant stops adding them at its limit per config entry)."""
@@ -290,6 +321,7 @@ async def start_office(
                 "kind": "office",
                 "name": f"District {district + 1}",
                 "root": district_root(ROOT, district, districts),
+                "entities": "compact" if entities == "compact" else "full",
             },
             entry_id=f"office{district:04d}",
         )
@@ -298,7 +330,7 @@ async def start_office(
     for office in offices:
         office.add_to_hass(hass)
     baseline = hass.states.async_entity_ids_count()
-    expected = households * ENTITIES_PER_HOUSEHOLD + districts  # + each office's counter
+    expected = households * ENTITIES_PER_HOUSEHOLD[entities] + districts  # + each office's counter
     await hass.async_block_till_done()
     gc.collect()
     if trace:
@@ -417,6 +449,7 @@ async def measure(
     discovery: bool,
     districts: int,
     dirs: tuple[str, str],
+    entities: str,
 ) -> dict[str, Any]:
     """Every figure for one size; `dirs`: the configuration directories of the first start
     (and restart) and of the traced start."""
@@ -426,6 +459,7 @@ async def measure(
         "households": households,
         "districts": districts,
         "mqtt_discovery": discovery,
+        "entities_per_household": entities,
     }
     try:
         retained = await boxes.ask(do="retained")
@@ -436,7 +470,9 @@ async def measure(
             result["mqtt_connect_seconds"] = round(
                 await connect_mqtt(hass, broker.port, discovery=discovery), 3
             )
-            result["startup_first"] = await start_office(hass, households, districts)
+            result["startup_first"] = await start_office(
+                hass, households, districts, entities=entities
+            )
             hubs: list[OfficeHub] = [
                 entry.runtime_data for entry in hass.config_entries.async_entries(DOMAIN)
             ]
@@ -544,11 +580,13 @@ async def measure(
         # ---------------------------------------------------------- restart
         async with running_hass(config_dir) as hass:
             await connect_mqtt(hass, broker.port, discovery=discovery)
-            result["startup_restart"] = await start_office(hass, households, districts)
+            result["startup_restart"] = await start_office(
+                hass, households, districts, entities=entities
+            )
         # -------------------------------------------------------------- memory
         async with running_hass(memory_dir) as hass:
             await connect_mqtt(hass, broker.port, discovery=discovery)
-            traced = await start_office(hass, households, districts, trace=True)
+            traced = await start_office(hass, households, districts, trace=True, entities=entities)
             result["memory_kb_per_household"] = traced["memory_kb_per_household"]
             result["memory_by_file_kb_per_household"] = traced["memory_by_file"]
             result["startup_traced_complete"] = traced["complete"]
@@ -560,7 +598,13 @@ async def measure(
 
 
 async def memory_only(
-    broker: OfficeBroker, households: int, districts: int, config_dir: str, *, discovery: bool
+    broker: OfficeBroker,
+    households: int,
+    districts: int,
+    config_dir: str,
+    *,
+    discovery: bool,
+    entities: str,
 ) -> dict[str, Any]:
     """Part 4 alone: a traced start-up (memory per household, by file)."""
     boxes = await Boxes.start(broker.port, households, districts)
@@ -568,7 +612,7 @@ async def memory_only(
         await boxes.ask(do="retained")
         async with running_hass(config_dir) as hass:
             await connect_mqtt(hass, broker.port, discovery=discovery)
-            return await start_office(hass, households, districts, trace=True)
+            return await start_office(hass, households, districts, trace=True, entities=entities)
     finally:
         await boxes.quit()
 
@@ -580,6 +624,7 @@ async def profile(
     config_dir: str,
     *,
     discovery: bool,
+    entities: str,
     top: int = 30,
 ) -> None:
     """cProfile of a first start and of one alert burst (the event loop's thread), to stderr."""
@@ -590,7 +635,7 @@ async def profile(
             await connect_mqtt(hass, broker.port, discovery=discovery)
             profiler = cProfile.Profile()
             profiler.enable()
-            started = await start_office(hass, households, districts)
+            started = await start_office(hass, households, districts, entities=entities)
             profiler.disable()
             print(f"## first start, {households} households: {started}", file=sys.stderr)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
@@ -616,10 +661,12 @@ async def profile(
 def summary(result: dict[str, Any]) -> list[Any]:
     steady = result["steady"]
     first = result["startup_first"]
-    shown = (first["entities"] - result["districts"]) // ENTITIES_PER_HOUSEHOLD
+    per_household = ENTITIES_PER_HOUSEHOLD[result["entities_per_household"]]
+    shown = (first["entities"] - result["districts"]) // per_household
     return [
         f"{result['households']:,}",
         result["districts"],
+        result["entities_per_household"],
         "on" if result["mqtt_discovery"] else "off",
         f"{shown:,}",
         first["seconds"],
@@ -662,6 +709,13 @@ def main() -> None:
         default="on",
         help="the office's MQTT option 'Enable discovery' (on: Home Assistant's default)",
     )
+    parser.add_argument(
+        "--entities",
+        choices=list(ENTITIES_PER_HOUSEHOLD),
+        default="full",
+        help="the office's 'Entities per household' (compact-disabled: the others created "
+        "disabled instead of not at all, for comparison)",
+    )
     parser.add_argument("--quick", action="store_true", help="200 households, short windows")
     parser.add_argument(
         "--profile", action="store_true", help="print cProfile of a start and a burst instead"
@@ -675,6 +729,8 @@ def main() -> None:
     sizes = [int(size) for size in args.households.split(",")]
     discovery = args.discovery == "on"
     extra = [f"max_queued_messages {args.max_queued}"]
+    if args.entities == "compact-disabled":
+        disable_all_but_compact()
     if args.memory_only:
         with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
             for size in sizes:
@@ -683,9 +739,25 @@ def main() -> None:
                     scratch_dirs(1) as (config_dir,),
                 ):
                     traced = asyncio.run(
-                        memory_only(broker, size, args.districts, config_dir, discovery=discovery)
+                        memory_only(
+                            broker,
+                            size,
+                            args.districts,
+                            config_dir,
+                            discovery=discovery,
+                            entities=args.entities,
+                        )
                     )
-                print(json.dumps({"households": size, "districts": args.districts, **traced}))
+                print(
+                    json.dumps(
+                        {
+                            "households": size,
+                            "districts": args.districts,
+                            "entities_per_household": args.entities,
+                            **traced,
+                        }
+                    )
+                )
         return
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="careplug-mosquitto-") as folder:
@@ -695,7 +767,14 @@ def main() -> None:
                     scratch_dirs(1) as (config_dir,),
                 ):
                     asyncio.run(
-                        profile(broker, size, args.districts, config_dir, discovery=discovery)
+                        profile(
+                            broker,
+                            size,
+                            args.districts,
+                            config_dir,
+                            discovery=discovery,
+                            entities=args.entities,
+                        )
                     )
         return
     if args.quick:
@@ -721,6 +800,7 @@ def main() -> None:
                         discovery=discovery,
                         districts=args.districts,
                         dirs=(config_dir, memory_dir),
+                        entities=args.entities,
                     )
                 )
             result["broker_max_queued_messages"] = args.max_queued
@@ -730,6 +810,7 @@ def main() -> None:
             [
                 "households",
                 "office entries",
+                "entities per household",
                 "MQTT discovery",
                 "households with entities",
                 "start s",

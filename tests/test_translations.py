@@ -54,7 +54,7 @@ from custom_components.care_plug.engine.model import (
     Reason,
 )
 from custom_components.care_plug.engine.settings import RISK_GROUPS
-from custom_components.care_plug.office import hub, hub_entities, hub_flow
+from custom_components.care_plug.office import hub, hub_const, hub_entities, hub_flow
 from custom_components.care_plug.office.hub_state import (
     LEVELS,
     MONITORING_STATES,
@@ -525,11 +525,17 @@ def test_every_issue_is_translated_with_its_placeholders(language: str) -> None:
 
 @_each_language()
 def test_the_selectors_options_are_translated(language: str) -> None:
-    assert {key for key, _ in TRANSLATION_KEYS["selector"]} == {"risk_group", "sensitivity"}
+    assert {key for key, _ in TRANSLATION_KEYS["selector"]} == {
+        "risk_group",
+        "sensitivity",
+        "office_entities",
+    }
     options = _get(TRANSLATIONS[language], "selector", "risk_group", "options")
     assert set(options) == set(RISK_GROUPS)
     options = _get(TRANSLATIONS[language], "selector", "sensitivity", "options")
     assert set(options) == set(SENSITIVITIES)
+    options = _get(TRANSLATIONS[language], "selector", "office_entities", "options")
+    assert set(options) == set(hub_const.ENTITIES_MODES)
 
 
 async def test_issues_as_raised_are_translated(hass: HomeAssistant) -> None:

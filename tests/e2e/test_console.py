@@ -7,7 +7,9 @@ through Home Assistant's form and opens the console (dashboards/office.yaml): ev
 household is listed, most urgent first. The first one is acknowledged in two clicks:
 the office publishes `acknowledge` (a paho client listens on `<root>/+/command`), the box
 answers as a box does, and the console shows who acknowledged without a reload. The
-same console in Korean follows the user's language.
+same console in Korean follows the user's language. Last, the office is switched to
+compact entities in its options: the console lists the same households in the same
+order from each care level and acknowledge button alone.
 """
 
 from __future__ import annotations
@@ -367,5 +369,87 @@ async def test_console_lists_every_household_and_acknowledges_in_two_clicks(
             assert [row["office_id"] for row in shown] == order
             assert "심각" in shown[0]["text"]
             assert f"예, {USER['name']}" in shown[0]["text"]
+        finally:
+            await browser.close()
+
+
+def switch_to_compact(server: HassServer) -> None:
+    """The officer sets "Entities per household" to compact in the office's options."""
+    [entry] = [
+        e
+        for e in server.call("GET", "/api/config/config_entries/entry")
+        if e["domain"] == "care_plug"
+    ]
+    path = "/api/config/config_entries/options/flow"
+    flow = server.call("POST", path, {"handler": entry["entry_id"]})
+    assert flow["step_id"] == "office", flow
+    flow = server.call(
+        "POST",
+        f"{path}/{flow['flow_id']}",
+        {
+            "root": ROOT,
+            "tolerance": {"hours": 0, "minutes": 15, "seconds": 0},
+            "entities": "compact",
+        },
+    )
+    assert flow["type"] == "create_entry", flow
+
+
+async def test_a_compact_office_has_the_same_console(broker: Broker, server: HassServer) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} missing: scripts/setup installs it when run as root")
+    households: list[Household] = office["households"]
+    shown_before = office_levels(server)
+    switch_to_compact(server)
+    # The office restarts from the retained statuses; the monitoring sensors are gone.
+    wait_for_levels(server, shown_before, timeout=60)
+    states = server.call("GET", "/api/states")
+    assert not [s for s in states if s["entity_id"].endswith("_monitoring")]
+    offline = next(h for h in households if h.level == "box_offline")
+    level_id = f"sensor.{offline.box.office_id.lower().replace('-', '_')}_care_level"
+    level = server.call("GET", f"/api/states/{level_id}")
+    assert level["attributes"]["monitoring"] == "box_offline"
+    assert level["attributes"]["last_heard"]
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(30_000)
+            await log_in(page, server, CONSOLE)
+            rows = page.locator(ROWS)
+            await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
+            shown = await listed(page)
+            by_level: dict[str, list[str]] = {}
+            for row in shown:
+                by_level.setdefault(row["level"], []).append(row["office_id"])
+            # Most urgent first, as before the switch.
+            assert [row["level"] for row in shown] == sorted(
+                (row["level"] for row in shown), key=URGENCY.index
+            )
+            assert {k: len(v) for k, v in by_level.items()} == {
+                **AT_LEVEL,
+                "box_offline": OFFLINE,
+                "normal": HOUSEHOLDS - sum(AT_LEVEL.values()) - OFFLINE,
+            }
+            silent = next(row for row in shown if row["level"] == "box_offline")
+            assert "Box offline" in silent["text"]
+            assert "ago" in silent["text"]  # last heard from, without a monitoring sensor
+
+            # Acknowledge, still in two clicks, from the acknowledge button alone.
+            target = rows.filter(has=page.get_by_role("button", name="Acknowledge")).first
+            office_id = await target.get_attribute("data-office-id")
+            with broker.client() as listener:
+                listener.subscribe(f"{ROOT}/+/command")
+                await target.get_by_role("button", name="Acknowledge").click()  # 1
+                confirm = target.get_by_role("button", name="Confirm: acknowledge", exact=False)
+                await confirm.wait_for()
+                assert listener.messages.empty(), "sent before it was confirmed"
+                await confirm.click()  # 2
+                command = await asyncio.to_thread(listener.receive, 10)
+            assert command.topic == f"{ROOT}/{office_id}/command"
+            assert json.loads(command.payload)["command"] == "acknowledge"
         finally:
             await browser.close()

@@ -79,7 +79,7 @@ async def test_the_first_step_offers_a_household_or_an_office(hass: HomeAssistan
 async def test_an_office_with_its_defaults(hass: HomeAssistant, mock_setup: AsyncMock) -> None:
     result = await start_office(hass)
     defaults = {name: key.default() for name, key in fields(result).items() if name != "name"}
-    assert defaults == {"root": "care_plug", "tolerance": FIFTEEN_MINUTES}
+    assert defaults == {"root": "care_plug", "tolerance": FIFTEEN_MINUTES, "entities": "full"}
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"name": " Gangnam office ", **defaults}
@@ -93,8 +93,25 @@ async def test_an_office_with_its_defaults(hass: HomeAssistant, mock_setup: Asyn
         "name": "Gangnam office",
         "root": "care_plug",
         "tolerance": FIFTEEN_MINUTES,
+        "entities": "full",
     }
     assert mock_setup.call_count == 1
+
+
+async def test_a_compact_office(hass: HomeAssistant, mock_setup: AsyncMock) -> None:
+    result = await start_office(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "name": "Seoul district",
+            "root": "seoul",
+            "tolerance": FIFTEEN_MINUTES,
+            "entities": "compact",
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].options["entities"] == "compact"
 
 
 @pytest.mark.parametrize(
@@ -147,7 +164,7 @@ async def test_an_offices_options(hass: HomeAssistant, mock_setup: AsyncMock) ->
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "office"  # not the household's risk group
-    assert set(fields(result)) == {"root", "tolerance"}
+    assert set(fields(result)) == {"root", "tolerance", "entities"}
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"root": "busan", "tolerance": {"minutes": 30}}
@@ -156,7 +173,8 @@ async def test_an_offices_options(hass: HomeAssistant, mock_setup: AsyncMock) ->
     assert result["errors"] == {"base": "root_in_use"}
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"root": "care_plug", "tolerance": {"minutes": 30}}
+        result["flow_id"],
+        {"root": "care_plug", "tolerance": {"minutes": 30}, "entities": "compact"},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {
@@ -164,6 +182,7 @@ async def test_an_offices_options(hass: HomeAssistant, mock_setup: AsyncMock) ->
         "name": "Office care_plug",
         "root": "care_plug",
         "tolerance": {"hours": 0, "minutes": 30, "seconds": 0},
+        "entities": "compact",
     }
 
 
@@ -212,17 +231,22 @@ async def test_the_office_flow_and_entities_are_translated(
         (entity, "entity.sensor.care_level.state_attributes.acknowledged_by.name"),
         (entity, "entity.sensor.care_level.state_attributes.since.name"),
         (entity, "entity.sensor.care_level.state_attributes.office_id.name"),
+        (entity, "entity.sensor.care_level.state_attributes.monitoring.state.box_offline"),
+        (entity, "entity.sensor.care_level.state_attributes.last_heard.name"),
         (issues, "issues.office_needs_mqtt.title"),
         (issues, "issues.office_needs_mqtt.description"),
         (exceptions, "exceptions.office_needs_mqtt.message"),
     ]
     for step in ("office",):
-        for field in ("name", "root", "tolerance"):
+        for field in ("name", "root", "tolerance", "entities"):
             wanted.append((config, f"config.step.{step}.data.{field}"))
             wanted.append((config, f"config.step.{step}.data_description.{field}"))
-    for field in ("root", "tolerance"):
+    for field in ("root", "tolerance", "entities"):
         wanted.append((options, f"options.step.office.data.{field}"))
         wanted.append((options, f"options.step.office.data_description.{field}"))
+    selectors = await async_get_translations(hass, language, "selector", [DOMAIN])
+    for mode in ("full", "compact"):
+        wanted.append((selectors, f"selector.office_entities.options.{mode}"))
     missing = [key for strings, key in wanted if not strings.get(f"{prefix}.{key}", "").strip()]
     assert missing == []
     if language == "ko":

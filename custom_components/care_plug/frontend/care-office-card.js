@@ -16,6 +16,10 @@
  * `care_plug/office_last_heard`) when it starts and every TICK_MS, and uses the
  * monitoring sensor's `last_heard` (set while a box is offline) until the answer comes.
  *
+ * An office whose "Entities per household" is compact has no monitoring sensor: each
+ * household's care level carries `monitoring` and `last_heard` itself, and the card reads
+ * them there. Only the care level and the acknowledge button are needed.
+ *
  *   type: custom:care-office-card
  *   title: Households          # optional
  *   entry_id: 01J...           # optional: only this office's households
@@ -23,7 +27,8 @@
 
 const CARD_TAG = "care-office-card";
 const DOMAIN = "care_plug";
-// The entities of a household at the office, by translation key (office/hub_entities.py).
+// The entities of a household at the office, by translation key (office/hub_entities.py);
+// a compact office has no monitoring sensor.
 const ROLES = ["care_level", "monitoring", "acknowledge"];
 const WS_LAST_HEARD = `${DOMAIN}/office_last_heard`;
 // Most urgent first: a box that went silent comes after the households that are known to
@@ -352,7 +357,8 @@ class CareOfficeCard extends HTMLElement {
     const state = level.state;
     const rank = ORDER.includes(state) ? ORDER.indexOf(state) : UNKNOWN_RANK;
     const quietSince = parseTime(attrs.quiet_since) ?? parseTime(attrs.last_activity);
-    const heardAttribute = parseTime(monitoring && monitoring.attributes.last_heard);
+    // The monitoring sensor's while it exists, else the care level's (a compact office).
+    const heardAttribute = parseTime((monitoring || level).attributes.last_heard);
     return {
       deviceId,
       officeId,

@@ -38,7 +38,15 @@ from .contract import (
     encode,
     topic,
 )
-from .hub_const import CONF_ROOT, DEFAULT_ROOT, is_office, tolerance_seconds
+from .hub_const import (
+    CONF_ROOT,
+    DEFAULT_ROOT,
+    ENTITIES_COMPACT,
+    entities_mode,
+    is_office,
+    tolerance_seconds,
+)
+from .hub_entities import remove_unused_entities
 from .hub_state import (
     BOX_OFFLINE,
     Appeared,
@@ -116,6 +124,8 @@ class OfficeHub:
         self.entry = entry
         self.root: str = entry.options.get(CONF_ROOT) or DEFAULT_ROOT
         self.tolerance = timedelta(seconds=tolerance_seconds(entry.options))
+        # Compact: each household's care level and acknowledge button only (hub_entities.py).
+        self.compact: bool = entities_mode(entry.options) == ENTITIES_COMPACT
         self.state = OfficeState(self.root, self.tolerance, dt_util.utcnow())
         self.signal_new = f"{DOMAIN}_{entry.entry_id}_new_household"
         self.device_ids: dict[str, str] = {}
@@ -528,6 +538,8 @@ async def async_setup_office(hass: HomeAssistant, entry: ConfigEntry[Any]) -> bo
     hub = OfficeHub(hass, entry)
     await hub.async_load()
     entry.runtime_data = hub
+    # After a switch to compact, before the platforms add what the mode still uses.
+    remove_unused_entities(hass, entry, hub.compact)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await hub.async_start()
     return True

@@ -21,6 +21,15 @@ CONF_KIND: Final = "kind"
 KIND_OFFICE: Final = "office"
 CONF_ROOT: Final = "root"
 CONF_TOLERANCE: Final = "tolerance"
+# How many entities each household gets: `full` (the default) or `compact`, the care
+# level and the acknowledge button only, for large districts (docs/office.md).
+CONF_ENTITIES: Final = "entities"
+ENTITIES_FULL: Final = "full"
+ENTITIES_COMPACT: Final = "compact"
+ENTITIES_MODES: Final = (ENTITIES_FULL, ENTITIES_COMPACT)
+# The keys (office/hub_entities.py) of a compact household's entities: the care level
+# carries the rest as attributes.
+COMPACT_KEYS: Final = frozenset({"care_level", "acknowledge"})
 
 # A box whose last status is older than this is `box_offline` (three missed heartbeats).
 DEFAULT_TOLERANCE_SECONDS: Final = OFFLINE_AFTER_HEARTBEATS * DEFAULT_HEARTBEAT_SECONDS
@@ -28,14 +37,20 @@ MIN_TOLERANCE_SECONDS: Final = 60.0
 MAX_TOLERANCE_SECONDS: Final = 24 * 3600.0
 
 __all__ = [
+    "COMPACT_KEYS",
+    "CONF_ENTITIES",
     "CONF_KIND",
     "CONF_ROOT",
     "CONF_TOLERANCE",
     "DEFAULT_ROOT",
     "DEFAULT_TOLERANCE_SECONDS",
+    "ENTITIES_COMPACT",
+    "ENTITIES_FULL",
+    "ENTITIES_MODES",
     "KIND_OFFICE",
     "MAX_TOLERANCE_SECONDS",
     "MIN_TOLERANCE_SECONDS",
+    "entities_mode",
     "is_office",
     "is_office_options",
     "tolerance_seconds",
@@ -67,3 +82,9 @@ def tolerance_seconds(options: Mapping[str, Any]) -> float:
     except TypeError, ValueError:
         return DEFAULT_TOLERANCE_SECONDS
     return min(max(seconds, MIN_TOLERANCE_SECONDS), MAX_TOLERANCE_SECONDS)
+
+
+def entities_mode(options: Mapping[str, Any]) -> str:
+    """`compact` or `full` (also for an office saved before the option existed)."""
+    value = options.get(CONF_ENTITIES)
+    return value if value in ENTITIES_MODES else ENTITIES_FULL

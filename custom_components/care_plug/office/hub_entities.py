@@ -12,6 +12,13 @@ attributes of the care level and, while the box is offline, of monitoring; the c
 asks the office for last heard): an office entry holds up to 1,999 households under
 Home Assistant's 10,000 enabled entities, and a heartbeat that changes nothing the
 officer sees writes no state (docs/office.md, "What the office shows").
+
+With the office option "Entities per household" set to `compact` only the care level
+and the acknowledge button exist (the care level carries monitoring, last activity and,
+while the box is offline, last heard): less than half the memory per household, and up
+to 4,999 households per entry. The others are not created at all, and switching to
+compact removes them from the entity registry (`remove_unused_entities`): a disabled
+registry entry still costs memory (docs/performance.md, "The welfare office").
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from homeassistant.components.sensor import (
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -49,6 +57,7 @@ from .contract import (
     COMMAND_ACKNOWLEDGE,
     COMMAND_CHECK_IN,
 )
+from .hub_const import COMPACT_KEYS
 from .hub_state import BOX_OFFLINE, DROP_REASONS, LEVELS, MONITORING_STATES, Remote
 
 if TYPE_CHECKING:
@@ -126,6 +135,13 @@ class OfficeHouseholdEntity(Entity):
             self.async_write_ha_state()
 
 
+def _wanted[D: EntityDescription](hub: OfficeHub, descriptions: tuple[D, ...]) -> tuple[D, ...]:
+    """The descriptions of the entities the office's mode gives each household."""
+    if not hub.compact:
+        return descriptions
+    return tuple(description for description in descriptions if description.key in COMPACT_KEYS)
+
+
 def _add_per_household(
     hass: HomeAssistant,
     entry: ConfigEntry[Any],
@@ -137,7 +153,9 @@ def _add_per_household(
 
     @callback
     def add(office_id: str) -> None:
-        async_add_entities(make(hub, office_id))
+        entities = make(hub, office_id)
+        if entities:
+            async_add_entities(entities)
 
     for office_id in list(hub.state.households):
         add(office_id)
@@ -170,6 +188,10 @@ def _care_level_attributes(remote: Remote) -> dict[str, Any]:
         "explanation": None if status is None else status.explanation,
         "next_escalation": None if status is None else status.next_escalation,
         "next_level": None if status is None else status.next_level,
+        # For a compact office, where no monitoring sensor exists: `box_offline` included,
+        # and when the office last heard from a silent box (never a heartbeat's write).
+        "monitoring": remote.monitoring,
+        "last_heard": remote.heard if remote.offline else None,
     }
 
 
@@ -288,7 +310,8 @@ async def async_setup_office_sensors(
         entry,
         async_add_entities,
         lambda hub, office_id: [
-            OfficeSensor(hub, office_id, description, "sensor") for description in SENSORS
+            OfficeSensor(hub, office_id, description, "sensor")
+            for description in _wanted(hub, SENSORS)
         ],
     )
 
@@ -319,7 +342,10 @@ async def async_setup_office_binary_sensors(
         hass,
         entry,
         async_add_entities,
-        lambda hub, office_id: [OfficeAlertBinarySensor(hub, office_id, ALERT, "binary_sensor")],
+        lambda hub, office_id: [
+            OfficeAlertBinarySensor(hub, office_id, description, "binary_sensor")
+            for description in _wanted(hub, (ALERT,))
+        ],
     )
 
 
@@ -352,6 +378,33 @@ async def async_setup_office_buttons(
         entry,
         async_add_entities,
         lambda hub, office_id: [
-            OfficeCommandButton(hub, office_id, description, "button") for description in BUTTONS
+            OfficeCommandButton(hub, office_id, description, "button")
+            for description in _wanted(hub, BUTTONS)
         ],
     )
+
+
+# ------------------------------------------------------------------ switching modes
+
+
+def household_keys() -> tuple[str, ...]:
+    """The keys of every entity a household can have at the office (full mode)."""
+    return tuple(description.key for description in (*SENSORS, ALERT, *BUTTONS))
+
+
+@callback
+def remove_unused_entities(hass: HomeAssistant, entry: ConfigEntry[Any], compact: bool) -> int:
+    """Registry entries of household entities the office's mode no longer creates: removed
+    (switched to compact), so none is left orphaned; how many. The entities both modes share
+    keep their unique ids, and so their entity ids and history."""
+    if not compact:
+        return 0
+    unused = tuple(f"_{key}" for key in household_keys() if key not in COMPACT_KEYS)
+    prefix = f"{entry.entry_id}_"
+    registry = er.async_get(hass)
+    removed = 0
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id.startswith(prefix) and entity.unique_id.endswith(unused):
+            registry.async_remove(entity.entity_id)
+            removed += 1
+    return removed

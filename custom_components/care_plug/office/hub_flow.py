@@ -2,10 +2,11 @@
 
 The config flow's first step is a menu: a household (as before) or a welfare office. An
 office asks for a name, the topic root its households publish under (default
-`care_plug`), and the tolerance: how long a box may stay silent before the office shows
-it `box_offline` (default 15 minutes, three missed heartbeats). One office per root. The
-options flow of an office entry skips the household's first step and shows the root and
-the tolerance.
+`care_plug`), the tolerance: how long a box may stay silent before the office shows
+it `box_offline` (default 15 minutes, three missed heartbeats), and the entities per
+household (`full`, the default, or `compact` for large districts). One office per root.
+The options flow of an office entry skips the household's first step and shows the root,
+the tolerance and the entities per household.
 """
 
 from __future__ import annotations
@@ -29,11 +30,14 @@ from homeassistant.helpers.schema_config_entry_flow import (
 from ..const import DOMAIN
 from .contract import ROOT_PATTERN
 from .hub_const import (
+    CONF_ENTITIES,
     CONF_KIND,
     CONF_ROOT,
     CONF_TOLERANCE,
     DEFAULT_ROOT,
     DEFAULT_TOLERANCE_SECONDS,
+    ENTITIES_FULL,
+    ENTITIES_MODES,
     KIND_OFFICE,
     MAX_TOLERANCE_SECONDS,
     MIN_TOLERANCE_SECONDS,
@@ -59,11 +63,24 @@ OFFICE_OPTIONS_SCHEMA: Final = probatio.Schema(
         probatio.Required(
             CONF_TOLERANCE, default=_duration(DEFAULT_TOLERANCE_SECONDS)
         ): _TOLERANCE_SELECTOR,
+        probatio.Required(CONF_ENTITIES, default=ENTITIES_FULL): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=list(ENTITIES_MODES),
+                mode=selector.SelectSelectorMode.LIST,
+                translation_key="office_entities",
+            )
+        ),
     }
 )
 OFFICE_SCHEMA: Final = probatio.Schema(
     {probatio.Required(CONF_NAME): selector.TextSelector()}
 ).extend(OFFICE_OPTIONS_SCHEMA.schema)
+
+
+def _entities(user_input: dict[str, Any]) -> str:
+    """The entities per household asked for (the schema allows only the known modes)."""
+    value = user_input.get(CONF_ENTITIES, ENTITIES_FULL)
+    return value if value in ENTITIES_MODES else ENTITIES_FULL
 
 
 def _other_offices_roots(handler: SchemaCommonFlowHandler) -> set[str]:
@@ -97,6 +114,7 @@ async def validate_office(
         CONF_NAME: name,
         CONF_ROOT: root,
         CONF_TOLERANCE: _duration(seconds),
+        CONF_ENTITIES: _entities(user_input),
     }
 
 
@@ -112,7 +130,11 @@ async def validate_office_options(
         raise SchemaFlowError("tolerance_out_of_range")
     if root in _other_offices_roots(handler):
         raise SchemaFlowError("root_in_use")
-    return {CONF_ROOT: root, CONF_TOLERANCE: _duration(seconds)}
+    return {
+        CONF_ROOT: root,
+        CONF_TOLERANCE: _duration(seconds),
+        CONF_ENTITIES: _entities(user_input),
+    }
 
 
 OFFICE_STEP: Final = SchemaFlowFormStep(OFFICE_SCHEMA, validate_user_input=validate_office)
