@@ -94,6 +94,17 @@ def _other_offices_roots(handler: SchemaCommonFlowHandler) -> set[str]:
     }
 
 
+def _root_and_tolerance(user_input: dict[str, Any]) -> tuple[str, float]:
+    """The topic root and tolerance (seconds) entered, checked; SchemaFlowError if not."""
+    root = str(user_input[CONF_ROOT]).strip()
+    if ROOT_PATTERN.fullmatch(root) is None:
+        raise SchemaFlowError("invalid_office_root")
+    seconds = cv.positive_time_period_dict(user_input[CONF_TOLERANCE]).total_seconds()
+    if not MIN_TOLERANCE_SECONDS <= seconds <= MAX_TOLERANCE_SECONDS:
+        raise SchemaFlowError("tolerance_out_of_range")
+    return root, seconds
+
+
 async def validate_office(
     handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -101,12 +112,7 @@ async def validate_office(
     name = str(user_input[CONF_NAME]).strip()
     if not name:
         raise SchemaFlowError("name_empty")
-    root = str(user_input[CONF_ROOT]).strip()
-    if ROOT_PATTERN.fullmatch(root) is None:
-        raise SchemaFlowError("invalid_office_root")
-    seconds = cv.positive_time_period_dict(user_input[CONF_TOLERANCE]).total_seconds()
-    if not MIN_TOLERANCE_SECONDS <= seconds <= MAX_TOLERANCE_SECONDS:
-        raise SchemaFlowError("tolerance_out_of_range")
+    root, seconds = _root_and_tolerance(user_input)
     if root in _other_offices_roots(handler):
         raise AbortFlow("already_configured")
     return {
@@ -122,12 +128,7 @@ async def validate_office_options(
     handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
 ) -> dict[str, Any]:
     """A valid root no other office uses, and a tolerance in bounds."""
-    root = str(user_input[CONF_ROOT]).strip()
-    if ROOT_PATTERN.fullmatch(root) is None:
-        raise SchemaFlowError("invalid_office_root")
-    seconds = cv.positive_time_period_dict(user_input[CONF_TOLERANCE]).total_seconds()
-    if not MIN_TOLERANCE_SECONDS <= seconds <= MAX_TOLERANCE_SECONDS:
-        raise SchemaFlowError("tolerance_out_of_range")
+    root, seconds = _root_and_tolerance(user_input)
     if root in _other_offices_roots(handler):
         raise SchemaFlowError("root_in_use")
     return {
