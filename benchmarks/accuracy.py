@@ -200,8 +200,9 @@ class Panel:
         self.fixed = fixed
         self.place = place  # (location, time zone): what a restored engine needs again
         # Activity is the same at every sensitivity: one engine tells the fixed timers.
-        self._witness = engines[SENSITIVITY_ORDER[0]]
+        self._witness = next(iter(engines.values()))
         self.activity_times: list[float] = []  # every activity the witness saw, in order
+        self.activity_sources: list[str] = []  # and the source of each
 
     @classmethod
     def start(
@@ -210,6 +211,7 @@ class Panel:
         now: float,
         location: tuple[float, float],
         zone: str,
+        sensitivities: Sequence[str] = SENSITIVITY_ORDER,
     ) -> Panel:
         engines = {
             s: Household(
@@ -218,7 +220,7 @@ class Panel:
                 location,
                 zone,
             )
-            for s in SENSITIVITY_ORDER
+            for s in sensitivities
         }
         fixed = {
             _fixed_row(h): FixedTimer(FIXED_ATTENTION_H * HOUR, h * HOUR, now)
@@ -272,6 +274,7 @@ class Panel:
     def _fixed_activity(self, activity: Activity) -> list[Alert]:
         ts = activity.time.timestamp()
         self.activity_times.append(ts)
+        self.activity_sources.append(activity.entity_id)
         out: list[Alert] = []
         for row, timer in self.fixed.items():
             out += [Alert(row, t, level, "inactivity") for t, level in timer.activity(ts)]
