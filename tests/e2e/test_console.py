@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from demo.boxes import SimulatedBox, Thresholds
 from demo.server import HassServer, free_port, prepare_config
 from tests.broker import Broker, Brokers
 
-from .browser import CHROMIUM, CHROMIUM_ARGS
+from .browser import CHROMIUM, chromium_page
 from .conftest import USER, check_version
 
 pytestmark = pytest.mark.timeout(420)
@@ -281,96 +281,88 @@ async def test_console_lists_every_household_and_acknowledges_in_two_clicks(
     order = expected_order(households)
     shot = Path(os.environ.get("CARE_PLUG_SCREENSHOT") or tmp_path / "office-console.png")
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
-        )
+    async with chromium_page() as page:
+        started = time.monotonic()
+        await log_in(page, server, CONSOLE)
+        rows = page.locator(ROWS)
         try:
-            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            started = time.monotonic()
-            await log_in(page, server, CONSOLE)
-            rows = page.locator(ROWS)
-            try:
-                await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
-            except AssertionError:
-                # Seen once on a loaded machine: the first page load can come before the
-                # card is registered with the frontend. A second load must show them all.
-                await page.reload()
-                await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
-            print(f"\nconsole: {HOUSEHOLDS} rows {time.monotonic() - started:.1f} s after login")
-
-            shown = await listed(page)
-            assert [row["office_id"] for row in shown] == order
-            assert [row["level"] for row in shown] == [by_id[i].level for i in order]
-            first = by_id[order[0]]
-            assert first.level == "critical"
-            assert "Critical" in shown[0]["text"]
-            assert "No activity" in shown[0]["text"]  # the reason, translated
-            assert "Not yet" in shown[0]["text"]  # nobody acknowledged yet
-            assert "ago" in shown[0]["text"]  # last heard from
-            named = next(h.box for h in households if h.box.name)
-            named_row = next(r for r in shown if r["office_id"] == named.office_id)
-            assert f"{named.name} {named.office_id}" in named_row["text"]
-            at_home = next(h for h in households if h.box.acknowledged)
-            home_row = next(r for r in shown if r["office_id"] == at_home.box.office_id)
-            assert "Yes" in home_row["text"]
-            offline = next(row for row in shown if row["level"] == "box_offline")
-            assert "Box offline" in offline["text"]
-            summary = await page.locator("care-office-card .counts").inner_text()
-            assert f"{HOUSEHOLDS} households" in summary
-            assert f"Critical {AT_LEVEL['critical']}" in summary.replace("\n", " ")
-
-            # Acknowledge the most urgent household: two clicks.
-            box = first.box
-            label = box.name or box.office_id
-            with broker.client() as listener, broker.client() as box_link:
-                listener.subscribe(f"{ROOT}/+/command")
-                row = rows.first
-                await row.get_by_role("button", name="Acknowledge").click()  # 1
-                confirm = row.get_by_role("button", name=f"Confirm: acknowledge {label}")
-                await confirm.wait_for()
-                await asyncio.sleep(0.5)
-                assert listener.messages.empty(), "sent before it was confirmed"
-                await confirm.click()  # 2
-                command = await asyncio.to_thread(listener.receive, 10)
-                assert command.topic == f"{ROOT}/{box.office_id}/command"
-                sent = json.loads(command.payload)
-                assert sent["command"] == "acknowledge"
-                assert sent["office_id"] == box.office_id
-                assert sent["by"] == USER["name"]
-
-                # The box carries it out and says so, as a real box does.
-                await asyncio.sleep(0.1)  # its event comes after the status it replaces
-                reply, events = box.command(command.payload, datetime.now(UTC))
-                assert reply is not None
-                assert reply["ok"], reply
-                publish(box_link, box.topic("reply"), reply)
-                for event in events:
-                    publish(box_link, box.topic("event"), event)
-                publish(box_link, box.topic("status"), box.status(datetime.now(UTC)), retain=True)
-
-            acknowledged = row.locator("td.acknowledged")
-            await expect(acknowledged).to_have_text(f"Yes, by {USER['name']}", timeout=15_000)
-            await expect(row.get_by_role("button", name="Acknowledge")).to_have_count(0)
-            await page.wait_for_timeout(1_000)
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(shot))
-            assert shot.stat().st_size > 10_000
-
-            # The same console for an officer who reads Korean.
-            await page.evaluate("localStorage.setItem('selectedLanguage', JSON.stringify('ko'))")
+            await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
+        except AssertionError:
+            # Seen once on a loaded machine: the first page load can come before the
+            # card is registered with the frontend. A second load must show them all.
             await page.reload()
             await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
-            head = await page.locator("care-office-card thead").inner_text()
-            assert "돌봄 단계" in head
-            assert "마지막 수신" in head
-            shown = await listed(page)
-            assert [row["office_id"] for row in shown] == order
-            assert "심각" in shown[0]["text"]
-            assert f"예, {USER['name']}" in shown[0]["text"]
-        finally:
-            await browser.close()
+        print(f"\nconsole: {HOUSEHOLDS} rows {time.monotonic() - started:.1f} s after login")
+
+        shown = await listed(page)
+        assert [row["office_id"] for row in shown] == order
+        assert [row["level"] for row in shown] == [by_id[i].level for i in order]
+        first = by_id[order[0]]
+        assert first.level == "critical"
+        assert "Critical" in shown[0]["text"]
+        assert "No activity" in shown[0]["text"]  # the reason, translated
+        assert "Not yet" in shown[0]["text"]  # nobody acknowledged yet
+        assert "ago" in shown[0]["text"]  # last heard from
+        named = next(h.box for h in households if h.box.name)
+        named_row = next(r for r in shown if r["office_id"] == named.office_id)
+        assert f"{named.name} {named.office_id}" in named_row["text"]
+        at_home = next(h for h in households if h.box.acknowledged)
+        home_row = next(r for r in shown if r["office_id"] == at_home.box.office_id)
+        assert "Yes" in home_row["text"]
+        offline = next(row for row in shown if row["level"] == "box_offline")
+        assert "Box offline" in offline["text"]
+        summary = await page.locator("care-office-card .counts").inner_text()
+        assert f"{HOUSEHOLDS} households" in summary
+        assert f"Critical {AT_LEVEL['critical']}" in summary.replace("\n", " ")
+
+        # Acknowledge the most urgent household: two clicks.
+        box = first.box
+        label = box.name or box.office_id
+        with broker.client() as listener, broker.client() as box_link:
+            listener.subscribe(f"{ROOT}/+/command")
+            row = rows.first
+            await row.get_by_role("button", name="Acknowledge").click()  # 1
+            confirm = row.get_by_role("button", name=f"Confirm: acknowledge {label}")
+            await confirm.wait_for()
+            await asyncio.sleep(0.5)
+            assert listener.messages.empty(), "sent before it was confirmed"
+            await confirm.click()  # 2
+            command = await asyncio.to_thread(listener.receive, 10)
+            assert command.topic == f"{ROOT}/{box.office_id}/command"
+            sent = json.loads(command.payload)
+            assert sent["command"] == "acknowledge"
+            assert sent["office_id"] == box.office_id
+            assert sent["by"] == USER["name"]
+
+            # The box carries it out and says so, as a real box does.
+            await asyncio.sleep(0.1)  # its event comes after the status it replaces
+            reply, events = box.command(command.payload, datetime.now(UTC))
+            assert reply is not None
+            assert reply["ok"], reply
+            publish(box_link, box.topic("reply"), reply)
+            for event in events:
+                publish(box_link, box.topic("event"), event)
+            publish(box_link, box.topic("status"), box.status(datetime.now(UTC)), retain=True)
+
+        acknowledged = row.locator("td.acknowledged")
+        await expect(acknowledged).to_have_text(f"Yes, by {USER['name']}", timeout=15_000)
+        await expect(row.get_by_role("button", name="Acknowledge")).to_have_count(0)
+        await page.wait_for_timeout(1_000)
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+
+        # The same console for an officer who reads Korean.
+        await page.evaluate("localStorage.setItem('selectedLanguage', JSON.stringify('ko'))")
+        await page.reload()
+        await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
+        head = await page.locator("care-office-card thead").inner_text()
+        assert "돌봄 단계" in head
+        assert "마지막 수신" in head
+        shown = await listed(page)
+        assert [row["office_id"] for row in shown] == order
+        assert "심각" in shown[0]["text"]
+        assert f"예, {USER['name']}" in shown[0]["text"]
 
 
 def switch_to_compact(server: HassServer) -> None:
@@ -411,45 +403,37 @@ async def test_a_compact_office_has_the_same_console(broker: Broker, server: Has
     assert level["attributes"]["monitoring"] == "box_offline"
     assert level["attributes"]["last_heard"]
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+    async with chromium_page() as page:
+        await log_in(page, server, CONSOLE)
+        rows = page.locator(ROWS)
+        await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
+        shown = await listed(page)
+        by_level: dict[str, list[str]] = {}
+        for row in shown:
+            by_level.setdefault(row["level"], []).append(row["office_id"])
+        # Most urgent first, as before the switch.
+        assert [row["level"] for row in shown] == sorted(
+            (row["level"] for row in shown), key=URGENCY.index
         )
-        try:
-            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            await log_in(page, server, CONSOLE)
-            rows = page.locator(ROWS)
-            await expect(rows).to_have_count(HOUSEHOLDS, timeout=60_000)
-            shown = await listed(page)
-            by_level: dict[str, list[str]] = {}
-            for row in shown:
-                by_level.setdefault(row["level"], []).append(row["office_id"])
-            # Most urgent first, as before the switch.
-            assert [row["level"] for row in shown] == sorted(
-                (row["level"] for row in shown), key=URGENCY.index
-            )
-            assert {k: len(v) for k, v in by_level.items()} == {
-                **AT_LEVEL,
-                "box_offline": OFFLINE,
-                "normal": HOUSEHOLDS - sum(AT_LEVEL.values()) - OFFLINE,
-            }
-            silent = next(row for row in shown if row["level"] == "box_offline")
-            assert "Box offline" in silent["text"]
-            assert "ago" in silent["text"]  # last heard from, without a monitoring sensor
+        assert {k: len(v) for k, v in by_level.items()} == {
+            **AT_LEVEL,
+            "box_offline": OFFLINE,
+            "normal": HOUSEHOLDS - sum(AT_LEVEL.values()) - OFFLINE,
+        }
+        silent = next(row for row in shown if row["level"] == "box_offline")
+        assert "Box offline" in silent["text"]
+        assert "ago" in silent["text"]  # last heard from, without a monitoring sensor
 
-            # Acknowledge, still in two clicks, from the acknowledge button alone.
-            target = rows.filter(has=page.get_by_role("button", name="Acknowledge")).first
-            office_id = await target.get_attribute("data-office-id")
-            with broker.client() as listener:
-                listener.subscribe(f"{ROOT}/+/command")
-                await target.get_by_role("button", name="Acknowledge").click()  # 1
-                confirm = target.get_by_role("button", name="Confirm: acknowledge", exact=False)
-                await confirm.wait_for()
-                assert listener.messages.empty(), "sent before it was confirmed"
-                await confirm.click()  # 2
-                command = await asyncio.to_thread(listener.receive, 10)
-            assert command.topic == f"{ROOT}/{office_id}/command"
-            assert json.loads(command.payload)["command"] == "acknowledge"
-        finally:
-            await browser.close()
+        # Acknowledge, still in two clicks, from the acknowledge button alone.
+        target = rows.filter(has=page.get_by_role("button", name="Acknowledge")).first
+        office_id = await target.get_attribute("data-office-id")
+        with broker.client() as listener:
+            listener.subscribe(f"{ROOT}/+/command")
+            await target.get_by_role("button", name="Acknowledge").click()  # 1
+            confirm = target.get_by_role("button", name="Confirm: acknowledge", exact=False)
+            await confirm.wait_for()
+            assert listener.messages.empty(), "sent before it was confirmed"
+            await confirm.click()  # 2
+            command = await asyncio.to_thread(listener.receive, 10)
+        assert command.topic == f"{ROOT}/{office_id}/command"
+        assert json.loads(command.payload)["command"] == "acknowledge"
