@@ -70,8 +70,13 @@ async def compact(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, mqtt: MqttMockHAClient
 ) -> MockConfigEntry:
     """A compact office set up at T0 and listening."""
+    return await set_up(hass, freezer, "compact")
+
+
+async def set_up(hass: HomeAssistant, freezer: FrozenDateTimeFactory, mode: str) -> MockConfigEntry:
+    """An office of `mode` set up at T0 and listening."""
     freezer.move_to(T0)
-    entry = office_with(hass, "compact")
+    entry = office_with(hass, mode)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
@@ -211,10 +216,7 @@ async def change_mode(hass: HomeAssistant, entry: MockConfigEntry, mode: str) ->
 async def test_switching_modes_leaves_no_orphan_and_keeps_the_shared_entities(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, mqtt: MqttMockHAClient
 ) -> None:
-    freezer.move_to(T0)
-    entry = office_with(hass, "full")
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up(hass, freezer, "full")
     await publish(hass, "status", status(level="warning", reason="inactivity"), retain=True)
     full = household_entities(hass, entry)
     assert set(full) == {CARE_LEVEL, ACKNOWLEDGE, *FULL_ONLY}
