@@ -62,8 +62,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -597,6 +597,22 @@ async def measure(
     return result
 
 
+@asynccontextmanager
+async def office_with_boxes(
+    broker: OfficeBroker, households: int, districts: int, config_dir: str, *, discovery: bool
+) -> AsyncIterator[tuple[Boxes, HomeAssistant]]:
+    """Boxes that have published their retained messages, and a running Home Assistant
+    connected to the broker (the office not set up yet)."""
+    boxes = await Boxes.start(broker.port, households, districts)
+    try:
+        await boxes.ask(do="retained")
+        async with running_hass(config_dir) as hass:
+            await connect_mqtt(hass, broker.port, discovery=discovery)
+            yield boxes, hass
+    finally:
+        await boxes.quit()
+
+
 async def memory_only(
     broker: OfficeBroker,
     households: int,
@@ -607,14 +623,10 @@ async def memory_only(
     entities: str,
 ) -> dict[str, Any]:
     """Part 4 alone: a traced start-up (memory per household, by file)."""
-    boxes = await Boxes.start(broker.port, households, districts)
-    try:
-        await boxes.ask(do="retained")
-        async with running_hass(config_dir) as hass:
-            await connect_mqtt(hass, broker.port, discovery=discovery)
-            return await start_office(hass, households, districts, trace=True, entities=entities)
-    finally:
-        await boxes.quit()
+    async with office_with_boxes(
+        broker, households, districts, config_dir, discovery=discovery
+    ) as (_, hass):
+        return await start_office(hass, households, districts, trace=True, entities=entities)
 
 
 async def profile(
@@ -628,34 +640,30 @@ async def profile(
     top: int = 30,
 ) -> None:
     """cProfile of a first start and of one alert burst (the event loop's thread), to stderr."""
-    boxes = await Boxes.start(broker.port, households, districts)
-    try:
-        await boxes.ask(do="retained")
-        async with running_hass(config_dir) as hass:
-            await connect_mqtt(hass, broker.port, discovery=discovery)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            started = await start_office(hass, households, districts, entities=entities)
-            profiler.disable()
-            print(f"## first start, {households} households: {started}", file=sys.stderr)
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
-            await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
-            watch = Watch(hass)
-            count = min(BURST, households)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            begin = time.perf_counter()
-            await boxes.ask(do="burst", count=count, type="alert")
-            await until(lambda: len(watch.events) >= count, 120)
-            profiler.disable()
-            print(
-                f"## burst of {count} alerts: {time.perf_counter() - begin:.3f} s",
-                file=sys.stderr,
-            )
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
-            watch.close()
-    finally:
-        await boxes.quit()
+    async with office_with_boxes(
+        broker, households, districts, config_dir, discovery=discovery
+    ) as (boxes, hass):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        started = await start_office(hass, households, districts, entities=entities)
+        profiler.disable()
+        print(f"## first start, {households} households: {started}", file=sys.stderr)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
+        await asyncio.sleep(SAVE_DELAY_SECONDS + 2)
+        watch = Watch(hass)
+        count = min(BURST, households)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        begin = time.perf_counter()
+        await boxes.ask(do="burst", count=count, type="alert")
+        await until(lambda: len(watch.events) >= count, 120)
+        profiler.disable()
+        print(
+            f"## burst of {count} alerts: {time.perf_counter() - begin:.3f} s",
+            file=sys.stderr,
+        )
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(top)
+        watch.close()
 
 
 def summary(result: dict[str, Any]) -> list[Any]:
