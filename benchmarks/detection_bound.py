@@ -28,7 +28,7 @@ from __future__ import annotations
 import argparse
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -127,12 +127,18 @@ def contexts(
     for silence, key in zip(found, keys, strict=True):
         group = table.setdefault(key, Context([], []))
         group.lengths.append(silence.end - silence.begin)
+    for i, t in _containing(found, instants):
+        table[keys[i]].waits.append(t - found[i].begin)
+    return table
+
+
+def _containing(found: Sequence[Silence], instants: Sequence[float]) -> Iterator[tuple[int, float]]:
+    """(index of the silence it falls in, instant) for each instant inside a silence."""
     begins = [s.begin for s in found]
     for t in instants:
         i = bisect_right(begins, t) - 1
         if i >= 0 and found[i].begin <= t < found[i].end:
-            table[keys[i]].waits.append(t - found[i].begin)
-    return table
+            yield i, t
 
 
 Choice = dict[tuple[object, ...], float]  # the delay (s) after which each context warns
@@ -244,13 +250,8 @@ def bound(watched: Watched, twin: Watched, budget: float) -> Bound:
 
 
 def _floor(found: Sequence[Silence], instants: Sequence[float]) -> float:
-    begins = [s.begin for s in found]
-    total = 0.0
-    for t in instants:
-        i = bisect_right(begins, t) - 1
-        if i >= 0 and found[i].begin <= t < found[i].end:
-            total += found[i].end - t
-    return total / len(instants)
+    """The mean time from an instant to the next sign of life."""
+    return sum(found[i].end - t for i, t in _containing(found, instants)) / len(instants)
 
 
 def _mean(values: Sequence[float]) -> float:
